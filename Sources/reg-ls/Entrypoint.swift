@@ -1,0 +1,6 @@
+import RegCommands
+
+@main
+struct Entrypoint {
+    static func main() async { await RegLsCommand.main() }
+}
