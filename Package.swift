@@ -44,6 +44,9 @@ let package = Package(
             exclude: ["Support/token-issuer.py"],
             swiftSettings: upcoming),
     ] + tools.map { tool in
-        .executableTarget(name: tool, dependencies: ["RegCommands"], path: "Sources/\(tool)", swiftSettings: upcoming)
+        .executableTarget(
+            name: tool,
+            dependencies: ["RegCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/\(tool)", swiftSettings: upcoming)
     }
 )

@@ -19,6 +19,9 @@ public final class RecordInput {
         self.diagnostics = diagnostics
     }
 
+    /// The next line as it is, not parsed: for a password read before the records.
+    public func rawLine() -> String? { try? reader.next() }
+
     /// The next well-formed record, or nil at the end of input.
     /// Blank lines are skipped silently; read errors end the input with status 2.
     public func next() -> Record? {

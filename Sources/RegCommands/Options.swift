@@ -1,0 +1,143 @@
+public import ArgumentParser
+import Foundation
+import RegKit
+
+/// How to reach registries over HTTPS: the same flags as curl.
+public struct TLSFlags: ParsableArguments {
+    @Flag(name: [.customShort("k"), .long], help: "Skip TLS certificate verification.")
+    var insecure = false
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("Trust the certificate authorities in this PEM file.", valueName: "file"))
+    var caFile: String?
+
+    @Option(name: .customLong("cert"), help: ArgumentHelp("Client certificate (PEM) for mutual TLS.", valueName: "file"))
+    var certFile: String?
+
+    @Option(name: .customLong("key"), help: ArgumentHelp("Private key (PEM) of --cert.", valueName: "file"))
+    var keyFile: String?
+
+    public init() {}
+
+    public func validate() throws {
+        for (flag, path) in [("--ca-file", caFile), ("--cert", certFile), ("--key", keyFile)] {
+            if let path, !FileManager.default.isReadableFile(atPath: path) {
+                throw ValidationError("\(flag) \(path): no such readable file.")
+            }
+        }
+        if (certFile == nil) != (keyFile == nil) {
+            throw ValidationError("--cert and --key go together: pass both.")
+        }
+    }
+
+    var options: TLSOptions { TLSOptions(insecure: insecure, caFile: caFile, certFile: certFile, keyFile: keyFile) }
+}
+
+/// Who to be. Without these, REG_USERNAME/REG_PASSWORD, then the Docker config, then anonymous.
+public struct CredentialFlags: ParsableArguments {
+    @Option(name: [.customShort("u"), .long], help: "User name for every registry this run talks to.")
+    var username: String?
+
+    @Flag(help: "Read the password from the first line of standard input (records follow on the next lines).")
+    var passwordStdin = false
+
+    public init() {}
+
+    public func validate() throws {
+        if passwordStdin && username == nil {
+            throw ValidationError("--password-stdin needs --username.")
+        }
+        if username != nil && !passwordStdin {
+            throw ValidationError("--username needs --password-stdin: a password is never taken as an argument.")
+        }
+    }
+}
+
+/// How hard to work.
+public struct TransferFlags: ParsableArguments {
+    @Option(name: [.customShort("j"), .long], help: "Requests in flight at most.")
+    var jobs = 8
+
+    @Option(help: "Retries after a connection failure or an HTTP 429, 502, 503, 504.")
+    var retries = 4
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...256).contains(jobs) else { throw ValidationError("--jobs takes a number from 1 to 256.") }
+        guard (0...20).contains(retries) else { throw ValidationError("--retries takes a number from 0 to 20.") }
+    }
+}
+
+/// What to say on standard error.
+public struct ReportFlags: ParsableArguments {
+    @Flag(help: "Report progress on standard error.")
+    var progress = false
+
+    @Flag(name: [.customShort("v"), .long], help: "Report progress, retries and a summary on standard error.")
+    var verbose = false
+
+    public init() {}
+
+    var level: Diagnostics.Level { verbose ? .verbose : progress ? .progress : .quiet }
+}
+
+/// Everything a networked tool shares: TLS, credentials, transfer and report flags.
+public struct RegistryFlags: ParsableArguments {
+    @OptionGroup(title: "TLS") var tls: TLSFlags
+    @OptionGroup(title: "Credentials") var credentials: CredentialFlags
+    @OptionGroup(title: "Transfer") var transfer: TransferFlags
+    @OptionGroup(title: "Reporting") var report: ReportFlags
+
+    public init() {}
+
+    /// Builds the run's context; reads the password from `input` when asked to.
+    func context(tool: String, diagnostics: Diagnostics? = nil, input: RecordInput? = nil) throws -> ToolContext {
+        ignoreBrokenPipeSignal()
+        let diagnostics = diagnostics ?? Diagnostics(tool: tool, level: report.level)
+        var explicit: Credentials?
+        if credentials.passwordStdin, let username = credentials.username {
+            let reader = input ?? RecordInput(diagnostics: diagnostics)
+            guard let password = reader.rawLine(), !password.isEmpty else {
+                throw ValidationError("--password-stdin: standard input holds no password.")
+            }
+            explicit = Credentials(username: username, password: password)
+        }
+        let client = RegistryClient(
+            options: ClientOptions(tls: tls.options, retry: RetryPolicy(retries: transfer.retries), jobs: transfer.jobs),
+            credentials: CredentialStore(explicit: explicit),
+            log: { [diagnostics] line in diagnostics.verbose(line) })
+        return ToolContext(client: client, diagnostics: diagnostics)
+    }
+}
+
+/// Parses reference arguments, naming the one that is wrong.
+func parseReferences(_ arguments: [String]) throws -> [ImageReference] {
+    try arguments.map { argument in
+        do { return try ImageReference(parsing: argument) } catch { throw ValidationError("\(error)") }
+    }
+}
+
+/// Reference arguments, or else the records on standard input, as DESIGN.md says.
+/// - Throws: ``ValidationError`` when there are no arguments and standard input is a terminal.
+func recordSource(arguments: [String], flags: RegistryFlags, tool: String) throws -> (ToolContext, any AsyncSequence<Record, Never> & Sendable) {
+    let references = try parseReferences(arguments)
+    if !references.isEmpty {
+        let context = try flags.context(tool: tool)
+        return (context, RecordSource.records(for: references))
+    }
+    guard isatty(0) == 0 || flags.credentials.passwordStdin else {
+        throw ValidationError("Give references as arguments, or pipe records in (reg-ls REGISTRY | \(tool)).")
+    }
+    let diagnostics = Diagnostics(tool: tool, level: flags.report.level)
+    let input = RecordInput(diagnostics: diagnostics)
+    let context = try flags.context(tool: tool, diagnostics: diagnostics, input: input)
+    return (context, input.stream())
+}
+
+extension ToolContext {
+    /// Flushes output and ends the command with the run's exit status.
+    func finish() throws {
+        output.flush()
+        if diagnostics.exitStatus != 0 { throw ExitCode(diagnostics.exitStatus) }
+    }
+}

@@ -1,0 +1,90 @@
+public import ArgumentParser
+import Foundation
+import RegKit
+
+/// `reg-seed`: push generated images, for the demo, the tests and the benchmarks.
+public struct RegSeedCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "reg-seed",
+        abstract: "Fill a registry with small generated images (demo, tests, benchmarks).",
+        discussion: """
+            REGISTRY gets --repos repositories named PREFIX00, PREFIX01... with --tags tags each
+            (1.0.0, 1.0.1, ...). REGISTRY/REPO:TAG pushes one image there. Image content derives
+            from repository, tag and --salt, so registries seeded alike serve identical digests, and
+            a different --salt gives a different digest for the same tag. "created" is --newest for
+            the first tag and one day earlier for each tag after it. Writes one record per image.
+
+            Examples:
+              reg-seed http://127.0.0.1:5000 --repos 3 --tags 5 --prefix demo/app
+              reg-seed http://127.0.0.1:5000/team/web:2.0 --platforms linux/amd64,linux/arm64/v8
+            """)
+
+    @Argument(help: ArgumentHelp("REGISTRY, or REGISTRY/REPO:TAG for one image.", valueName: "target"))
+    var target: String
+
+    @Option(help: "Repositories to create.")
+    var repos = 1
+
+    @Option(help: "Tags per repository.")
+    var tags = 1
+
+    @Option(help: "Repository name prefix.")
+    var prefix = "seed/repo"
+
+    @Option(help: "Changes every digest while keeping names.")
+    var salt = ""
+
+    @Option(help: "Manifest format: oci or docker.")
+    var format = "oci"
+
+    @Option(help: "Comma-separated platforms; more than one makes a multi-platform index.")
+    var platforms = "linux/amd64"
+
+    @Option(help: "RFC 3339 creation time of the first tag (default 2023-11-14T22:13:20Z).")
+    var newest: String?
+
+    @OptionGroup var flags: RegistryFlags
+
+    public init() {}
+
+    public func validate() throws {
+        _ = try parseReferences([target])
+        guard ImageBuilder.Format(rawValue: format) != nil else { throw ValidationError("--format is oci or docker.") }
+        guard repos >= 1, tags >= 1, tags <= 10_000 else { throw ValidationError("--repos and --tags take positive numbers (tags at most 10000).") }
+        _ = try parsedPlatforms()
+        if let newest, RFC3339.parse(newest) == nil { throw ValidationError("--newest \(newest): not an RFC 3339 time such as 2024-05-01T12:00:00Z.") }
+    }
+
+    private func parsedPlatforms() throws -> [Platform] {
+        try platforms.split(separator: ",").map { text in
+            let parts = text.split(separator: "/").map(String.init)
+            guard parts.count == 2 || parts.count == 3 else { throw ValidationError("--platforms: '\(text)' is not os/arch[/variant].") }
+            return Platform(os: parts[0], architecture: parts[1], variant: parts.count == 3 ? parts[2] : nil)
+        }
+    }
+
+    public func run() async throws {
+        let context = try flags.context(tool: "reg-seed")
+        let reference = try ImageReference(parsing: target)
+        var builder = ImageBuilder(format: ImageBuilder.Format(rawValue: format)!, platforms: try parsedPlatforms())
+        if let newest, let date = RFC3339.parse(newest) { builder.created = date }
+        if let repo = reference.repo {
+            let image = builder.build(seed: salt.isEmpty ? reference.description : salt)
+            do {
+                let digest = try await ImagePusher(client: context.client).push(image, to: reference.registry, repo: repo, tag: reference.tag ?? "latest")
+                var record = Record(reference: reference)
+                record.tag = reference.tag ?? "latest"
+                record.digest = digest.description
+                record.mediaType = image.mediaType
+                record.size = Int64(image.manifest.count)
+                record.created = RFC3339.format(builder.created)
+                context.emit([record])
+            } catch {
+                context.diagnostics.error("\(reference): \(error)", status: 2)
+            }
+        } else {
+            await SeedImages(repositories: repos, tags: tags, prefix: prefix, salt: salt, builder: builder).run(reference.registry, context)
+        }
+        try context.finish()
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// What a request needs permission for, as a token scope:
+/// `repository:team/app:pull`, `repository:team/app:pull,push`, `registry:catalog:*`.
+public struct AuthScope: Sendable, Hashable, CustomStringConvertible {
+    public let value: String
+
+    public init(_ value: String) { self.value = value }
+
+    public static let catalog = AuthScope("registry:catalog:*")
+    public static func pull(_ repo: String) -> AuthScope { AuthScope("repository:\(repo):pull") }
+    public static func push(_ repo: String) -> AuthScope { AuthScope("repository:\(repo):pull,push") }
+    public static func delete(_ repo: String) -> AuthScope { AuthScope("repository:\(repo):delete") }
+
+    /// The action part, for messages: `pull`, `pull,push`, `*`.
+    public var actions: String { value.split(separator: ":").last.map(String.init) ?? value }
+    public var description: String { value }
+}
+
+/// Authorizes requests to registries: HTTP Basic or Bearer tokens, following the
+/// registry's challenge, with tokens cached per registry and scope until they expire.
+actor Authenticator {
+    private struct TokenKey: Hashable {
+        let host: String
+        let scope: String
+    }
+
+    private struct Token {
+        let value: String
+        let expires: Date
+    }
+
+    private let credentials: CredentialStore
+    private let fetchToken: @Sendable (HTTPRequest) async throws -> HTTPResponse
+    /// The challenge each registry answered with, once known.
+    private var challenges: [String: AuthChallenge] = [:]
+    private var tokens: [TokenKey: Token] = [:]
+    private var pending: [TokenKey: Task<Token, any Error>] = [:]
+
+    init(credentials: CredentialStore, fetchToken: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) {
+        self.credentials = credentials
+        self.fetchToken = fetchToken
+    }
+
+    /// The `Authorization` value to send to `host` for `scope`, when the registry's
+    /// scheme is already known; nil before the first challenge.
+    func authorization(host: String, scope: AuthScope) async throws -> String? {
+        guard let challenge = challenges[host] else { return nil }
+        return try await authorization(for: challenge, host: host, scope: scope)
+    }
+
+    /// Learns the registry's scheme from a 401 and returns the `Authorization` to
+    /// retry with, or nil when there is nothing better to send.
+    /// - Throws: ``RegistryError/unauthenticated`` when no credentials are known for Basic.
+    func challenged(host: String, scope: AuthScope, header: String?, what: String) async throws -> String? {
+        let parsed = header.map(AuthChallenge.parse) ?? []
+        guard let challenge = parsed.first(where: { $0.scheme == .bearer }) ?? parsed.first else { return nil }
+        challenges[host] = challenge
+        if challenge.scheme == .bearer {
+            // The token we sent (if any) was not enough: fetch a new one.
+            tokens.removeValue(forKey: TokenKey(host: host, scope: scope.value))
+        }
+        return try await authorization(for: challenge, host: host, scope: scope)
+    }
+
+    private func authorization(for challenge: AuthChallenge, host: String, scope: AuthScope) async throws -> String? {
+        switch challenge.scheme {
+        case .basic:
+            return try credentials.credentials(for: host)?.basicAuthorization
+        case .bearer:
+            return "Bearer " + (try await token(host: host, scope: scope, challenge: challenge).value)
+        }
+    }
+
+    private func token(host: String, scope: AuthScope, challenge: AuthChallenge) async throws -> Token {
+        let key = TokenKey(host: host, scope: scope.value)
+        if let token = tokens[key], token.expires > Date() { return token }
+        if let task = pending[key] { return try await task.value }
+        let credentials = try self.credentials.credentials(for: host)
+        let fetch = fetchToken
+        let task = Task { try await Authenticator.requestToken(challenge: challenge, scope: scope, credentials: credentials, fetch: fetch) }
+        pending[key] = task
+        defer { pending[key] = nil }
+        let token = try await task.value
+        tokens[key] = token
+        return token
+    }
+
+    private static func requestToken(
+        challenge: AuthChallenge, scope: AuthScope, credentials: Credentials?,
+        fetch: @Sendable (HTTPRequest) async throws -> HTTPResponse
+    ) async throws -> Token {
+        guard let realm = challenge.realm, var components = URLComponents(string: realm) else {
+            throw RegistryError.tokenRefused(realm: challenge.realm ?? "(none)", status: 0, message: "challenge names no realm")
+        }
+        var query = components.queryItems ?? []
+        if let service = challenge.service { query.append(URLQueryItem(name: "service", value: service)) }
+        query.append(URLQueryItem(name: "scope", value: scope.value))
+        if let credentials { query.append(URLQueryItem(name: "account", value: credentials.username)) }
+        components.queryItems = query
+        var request = HTTPRequest(.get, components.string ?? realm)
+        if let credentials { request.setHeader("Authorization", credentials.basicAuthorization) }
+        let response = try await fetch(request)
+        guard response.isSuccess else {
+            let message = RegistryClient.errorMessage(response.body)
+            throw RegistryError.tokenRefused(realm: realm, status: response.status, message: message)
+        }
+        struct Answer: Decodable {
+            var token: String?
+            var access_token: String?
+            var expires_in: Double?
+        }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: response.body),
+            let value = answer.token ?? answer.access_token, !value.isEmpty
+        else {
+            throw RegistryError.tokenRefused(realm: realm, status: response.status, message: "answer holds no token")
+        }
+        // The spec's default lifetime is 60 s; renew a little before the end.
+        let lifetime = max((answer.expires_in ?? 60) - 10, 5)
+        return Token(value: value, expires: Date().addingTimeInterval(lifetime))
+    }
+}

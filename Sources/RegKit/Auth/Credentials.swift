@@ -1,0 +1,160 @@
+public import Foundation
+import Synchronization
+
+/// A user name and password (or token) for one registry.
+public struct Credentials: Sendable, Hashable {
+    public var username: String
+    public var password: String
+
+    public init(username: String, password: String) {
+        self.username = username
+        self.password = password
+    }
+
+    /// The `Authorization` value for HTTP Basic.
+    var basicAuthorization: String { "Basic " + Data("\(username):\(password)".utf8).base64EncodedString() }
+}
+
+/// Finds the credentials for a registry, first match wins (DESIGN.md):
+/// `--username` with `--password-stdin`, then `REG_USERNAME`/`REG_PASSWORD`, then the
+/// Docker config (`auths`, `credHelpers`, `credsStore`), then anonymous.
+///
+/// Credentials are looked up by `host[:port]` and sent only to that registry (and to
+/// the token service its challenge names).
+public final class CredentialStore: Sendable {
+    private let explicit: Credentials?
+    private let configPath: String?
+    private let cache = Mutex<[String: Credentials?]>([:])
+
+    /// - Parameters:
+    ///   - explicit: from the command line (`--username`, `--password-stdin`).
+    ///   - environment: the process environment, for `REG_USERNAME`, `REG_PASSWORD`, `DOCKER_CONFIG`, `HOME`.
+    public init(explicit: Credentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        if let explicit {
+            self.explicit = explicit
+        } else if let user = environment["REG_USERNAME"], let password = environment["REG_PASSWORD"] {
+            self.explicit = Credentials(username: user, password: password)
+        } else {
+            self.explicit = nil
+        }
+        if let dir = environment["DOCKER_CONFIG"] {
+            configPath = dir + "/config.json"
+        } else if let home = environment["HOME"] {
+            configPath = home + "/.docker/config.json"
+        } else {
+            configPath = nil
+        }
+    }
+
+    /// The credentials for `host` (`host[:port]`), or nil for anonymous access.
+    /// - Throws: ``CredentialError`` when the Docker config or a helper fails.
+    public func credentials(for host: String) throws -> Credentials? {
+        if let explicit { return explicit }
+        if let known = cache.withLock({ $0[host] }) { return known }
+        let found = try lookUpDockerConfig(host: host)
+        cache.withLock { $0[host] = .some(found) }
+        return found
+    }
+
+    private func lookUpDockerConfig(host: String) throws -> Credentials? {
+        guard let configPath, FileManager.default.fileExists(atPath: configPath) else { return nil }
+        let config: DockerConfig
+        do {
+            config = try JSONDecoder().decode(DockerConfig.self, from: Data(contentsOf: URL(fileURLWithPath: configPath)))
+        } catch {
+            throw CredentialError.unreadableConfig(path: configPath)
+        }
+        if let helper = config.credHelpers?.first(where: { DockerConfig.matches($0.key, host: host) })?.value {
+            return try CredentialHelper(name: helper).get(host: host)
+        }
+        if let entry = config.auths?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
+            let credentials = try entry.credentials(path: configPath)
+        {
+            return credentials
+        }
+        if let store = config.credsStore {
+            return try CredentialHelper(name: store).get(host: host)
+        }
+        return nil
+    }
+}
+
+/// The parts of `~/.docker/config.json` that hold credentials.
+struct DockerConfig: Decodable {
+    struct Entry: Decodable {
+        var auth: String?
+        var username: String?
+        var password: String?
+
+        func credentials(path: String) throws -> Credentials? {
+            if let auth, !auth.isEmpty {
+                guard let decoded = Data(base64Encoded: auth).map({ String(decoding: $0, as: UTF8.self) }),
+                    let colon = decoded.firstIndex(of: ":")
+                else { throw CredentialError.unreadableConfig(path: path) }
+                return Credentials(username: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
+            }
+            if let username, let password { return Credentials(username: username, password: password) }
+            return nil
+        }
+    }
+
+    var auths: [String: Entry]?
+    var credHelpers: [String: String]?
+    var credsStore: String?
+
+    /// `auths` keys are written `host`, `host:port` or `https://host/v1/`.
+    static func matches(_ key: String, host: String) -> Bool {
+        var k = Substring(key)
+        for prefix in ["https://", "http://"] where k.hasPrefix(prefix) { k = k.dropFirst(prefix.count) }
+        if let slash = k.firstIndex(of: "/") { k = k[..<slash] }
+        return k == host
+    }
+}
+
+/// A `docker-credential-NAME` program, asked with `get` and the host on standard input.
+struct CredentialHelper {
+    let name: String
+
+    func get(host: String) throws -> Credentials? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["docker-credential-" + name, "get"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { throw CredentialError.helperFailed(name: name, host: host) }
+        input.fileHandleForWriting.write(Data(host.utf8))
+        try? input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            // Helpers exit non-zero with "credentials not found" for unknown hosts.
+            if String(decoding: data, as: UTF8.self).lowercased().contains("not found") { return nil }
+            throw CredentialError.helperFailed(name: name, host: host)
+        }
+        struct Answer: Decodable { var Username: String; var Secret: String }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: data) else {
+            throw CredentialError.helperFailed(name: name, host: host)
+        }
+        return Credentials(username: answer.Username, password: answer.Secret)
+    }
+}
+
+/// Credentials that could not be read.
+public enum CredentialError: Error, CustomStringConvertible {
+    /// The Docker config is not valid JSON, or an `auth` entry is not base64 `user:password`.
+    case unreadableConfig(path: String)
+    /// `docker-credential-NAME get` failed or answered nonsense.
+    case helperFailed(name: String, host: String)
+
+    public var description: String {
+        switch self {
+        case .unreadableConfig(let path):
+            return "\(path): cannot read the Docker config (invalid JSON or auth entry)"
+        case .helperFailed(let name, let host):
+            return "docker-credential-\(name) get failed for \(host): is the helper installed and logged in?"
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// `reg-manifest`: resolves each record's tag or digest to its manifest.
+///
+/// By default one HEAD per record fills `digest`, `mediaType` and `size`.
+/// With `config`, the manifest and image config are read too, for `created` and
+/// (for an index) `platforms`; with `expand`, an index becomes one record per
+/// platform, each with `platform`, its own `digest`, and `index` (the index's digest).
+public struct ResolveManifests: Sendable {
+    public struct Options: Sendable {
+        public var config = false
+        public var expand = false
+        public init(config: Bool = false, expand: Bool = false) {
+            self.config = config
+            self.expand = expand
+        }
+    }
+
+    public let options: Options
+
+    public init(options: Options) { self.options = options }
+
+    /// The records for one input record.
+    public func resolve(_ record: Record, _ context: ToolContext) async -> [Record] {
+        guard record.error == nil else { return [record] }
+        do {
+            let registry = try record.registryAddress()
+            let repo = try record.repository()
+            guard let reference = record.tag ?? record.digest else {
+                throw RecordFieldError.missing("tag or digest", in: record, hint: "pipe through reg-tags first")
+            }
+            let client = context.client
+            var resolved = record
+            guard options.config || options.expand else {
+                let head = try await client.head(registry, repo: repo, reference: reference)
+                resolved.describe(head)
+                return [resolved]
+            }
+            let (head, body) = try await client.manifest(registry, repo: repo, reference: reference)
+            resolved.describe(head)
+            guard !MediaType.isSchema1(head.mediaType) else { return [resolved] }
+            let manifest = try Manifest.parse(body, reference: record.displayName)
+            if MediaType.isIndex(head.mediaType) {
+                let entries = manifest.platformEntries
+                resolved.platforms = entries.compactMap { $0.platform?.description }
+                var children: [Record] = []
+                var newest: String?
+                for entry in entries {
+                    var child = resolved
+                    child["platforms"] = nil
+                    child.digest = entry.digest
+                    child.mediaType = entry.mediaType
+                    child.size = entry.size
+                    child.platform = entry.platform?.description
+                    child["index"] = .string(head.digest.description)
+                    if options.config, let digest = Digest(entry.digest) {
+                        let created = try await created(registry, repo, digest, client: client)
+                        child.created = created
+                        if let created, newest.map({ Self.isLater(created, than: $0) }) ?? true { newest = created }
+                    }
+                    children.append(child)
+                }
+                resolved.created = newest
+                return options.expand ? children : [resolved]
+            }
+            if options.config, let config = manifest.config, let digest = Digest(config.digest) {
+                resolved.created = try await created(registry, repo, configDigest: digest, client: client)
+            }
+            return [resolved]
+        } catch {
+            return [context.failed(record, error)]
+        }
+    }
+
+    /// `created` of the image manifest `digest`.
+    private func created(_ registry: RegistryAddress, _ repo: String, _ digest: Digest, client: RegistryClient) async throws -> String? {
+        let (_, body) = try await client.manifest(registry, repo: repo, reference: digest.description)
+        let manifest = try Manifest.parse(body, reference: "\(registry.written)/\(repo)@\(digest)")
+        guard let config = manifest.config, let configDigest = Digest(config.digest) else { return nil }
+        return try await created(registry, repo, configDigest: configDigest, client: client)
+    }
+
+    private func created(_ registry: RegistryAddress, _ repo: String, configDigest: Digest, client: RegistryClient) async throws -> String? {
+        let data = try await client.blobData(registry, repo: repo, digest: configDigest)
+        return (try? JSONDecoder().decode(ImageConfig.self, from: data))?.created
+    }
+
+    /// Compares RFC 3339 times; falls back to text order when one does not parse.
+    static func isLater(_ a: String, than b: String) -> Bool {
+        guard let x = RFC3339.parse(a), let y = RFC3339.parse(b) else { return a > b }
+        return x > y
+    }
+
+    public func run<Input: AsyncSequence & Sendable>(_ input: Input, _ context: ToolContext) async where Input.Element == Record {
+        var count = 0
+        await OrderedStream.run(input, window: context.window) { record in
+            await self.resolve(record, context)
+        } emit: { records in
+            count += 1
+            context.emit(records)
+            context.diagnostics.progress("\(count) manifests")
+        }
+        context.diagnostics.verbose("\(count) manifests resolved")
+    }
+}
+
+extension Record {
+    /// Fills `digest`, `mediaType` and `size` from a manifest's descriptor.
+    mutating func describe(_ head: ManifestHead) {
+        digest = head.digest.description
+        mediaType = head.mediaType
+        size = head.size
+    }
+}
+
+extension ResolveManifests {
+    /// `reg-manifest --raw`: writes each manifest's bytes as the registry serves
+    /// them (checked against their digest), one after the other, each ending in a newline.
+    public func runRaw<Input: AsyncSequence & Sendable>(_ input: Input, _ context: ToolContext) async where Input.Element == Record {
+        do {
+            for try await record in input {
+                do {
+                    let registry = try record.registryAddress()
+                    let repo = try record.repository()
+                    guard let reference = record.digest ?? record.tag else {
+                        throw RecordFieldError.missing("tag or digest", in: record, hint: "pipe through reg-tags first")
+                    }
+                    let (_, body) = try await context.client.manifest(registry, repo: repo, reference: reference)
+                    context.output.write(bytes: body)
+                    if body.last != UInt8(ascii: "\n") { context.output.write(bytes: [UInt8(ascii: "\n")]) }
+                    context.output.flush()
+                } catch {
+                    _ = context.failed(record, error)
+                }
+            }
+        } catch {}
+    }
+}

@@ -1,0 +1,135 @@
+public import Foundation
+
+/// Builds small, valid images in memory: the generated content of `reg-seed`
+/// (demo, tests, benchmarks) and of `reg-probe`'s probe image.
+///
+/// The same seed gives the same bytes, so two registries can be given identical images.
+public struct ImageBuilder: Sendable {
+    /// The manifest format to write.
+    public enum Format: String, Sendable, CaseIterable {
+        case oci, docker
+    }
+
+    /// A blob to upload, with its descriptor.
+    public struct Blob: Sendable {
+        public let descriptor: Descriptor
+        public let data: Data
+    }
+
+    /// A built image: its blobs (configs and layers), the child manifests of an
+    /// index, and the top manifest.
+    public struct Image: Sendable {
+        public var blobs: [Blob] = []
+        /// Platform manifests of an index, pushed by digest before the index.
+        public var children: [(mediaType: String, data: Data)] = []
+        public var mediaType: String
+        public var manifest: Data
+        public var digest: Digest { Digest(of: manifest) }
+    }
+
+    public var format: Format
+    public var created: Date
+    /// One platform gives an image manifest; several give an index.
+    public var platforms: [Platform]
+
+    public init(format: Format = .oci, created: Date = Date(timeIntervalSince1970: 1_700_000_000), platforms: [Platform] = [Platform(os: "linux", architecture: "amd64")]) {
+        self.format = format
+        self.created = created
+        self.platforms = platforms
+    }
+
+    /// Builds the image whose content is derived from `seed`.
+    public func build(seed: String) -> Image {
+        var blobs: [Blob] = []
+        var children: [(mediaType: String, data: Data)] = []
+        var entries: [Descriptor] = []
+        let manifestType = format == .oci ? MediaType.ociManifest : MediaType.dockerManifest
+        for platform in platforms {
+            let content = Data("reg generated content\nseed: \(seed)\nplatform: \(platform)\n".utf8)
+            let tar = Tar.archive(name: "reg-seed.txt", contents: content, modified: created)
+            let layer = Gzip.compress(tar)
+            let layerDescriptor = Descriptor(
+                mediaType: format == .oci ? MediaType.ociLayerGzip : MediaType.dockerLayerGzip,
+                digest: Digest(of: layer).description, size: Int64(layer.count))
+            let config = ImageBuilder.json([
+                "architecture": platform.architecture,
+                "os": platform.os,
+                "variant": platform.variant,
+                "created": RFC3339.format(created),
+                "config": ["Labels": ["org.reg.seed": seed]],
+                "rootfs": ["type": "layers", "diff_ids": [Digest(of: tar).description]],
+                "history": [["created": RFC3339.format(created), "created_by": "reg-seed"]],
+            ])
+            let configDescriptor = Descriptor(
+                mediaType: format == .oci ? MediaType.ociConfig : MediaType.dockerConfig,
+                digest: Digest(of: config).description, size: Int64(config.count))
+            blobs.append(Blob(descriptor: configDescriptor, data: config))
+            blobs.append(Blob(descriptor: layerDescriptor, data: layer))
+            let manifest = ImageBuilder.json([
+                "schemaVersion": 2,
+                "mediaType": manifestType,
+                "config": ImageBuilder.object(configDescriptor),
+                "layers": [ImageBuilder.object(layerDescriptor)],
+            ])
+            children.append((manifestType, manifest))
+            entries.append(Descriptor(mediaType: manifestType, digest: Digest(of: manifest).description, size: Int64(manifest.count), platform: platform))
+        }
+        if platforms.count == 1, let only = children.first {
+            return Image(blobs: blobs, children: [], mediaType: only.mediaType, manifest: only.data)
+        }
+        let indexType = format == .oci ? MediaType.ociIndex : MediaType.dockerManifestList
+        let index = ImageBuilder.json([
+            "schemaVersion": 2,
+            "mediaType": indexType,
+            "manifests": entries.map(ImageBuilder.object),
+        ])
+        return Image(blobs: blobs, children: children, mediaType: indexType, manifest: index)
+    }
+
+    static func object(_ d: Descriptor) -> [String: Any] {
+        var o: [String: Any] = ["mediaType": d.mediaType ?? "", "digest": d.digest, "size": d.size]
+        if let p = d.platform {
+            var platform: [String: Any] = ["os": p.os, "architecture": p.architecture]
+            if let v = p.variant { platform["variant"] = v }
+            o["platform"] = platform
+        }
+        return o
+    }
+
+    /// Canonical JSON: sorted keys, no slashes escaped, nil values left out.
+    static func json(_ object: [String: Any?]) -> Data {
+        let clean = object.compactMapValues { $0 }
+        return (try? JSONSerialization.data(withJSONObject: clean, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+}
+
+/// A one-file ustar archive: enough for a generated layer.
+enum Tar {
+    static func archive(name: String, contents: Data, modified: Date) -> Data {
+        var header = [UInt8](repeating: 0, count: 512)
+        func put(_ text: String, at offset: Int) {
+            for (i, byte) in text.utf8.enumerated() { header[offset + i] = byte }
+        }
+        func octal(_ value: Int, width: Int) -> String {
+            let digits = String(value, radix: 8)
+            return String(repeating: "0", count: max(width - 1 - digits.count, 0)) + digits
+        }
+        put(name, at: 0)
+        put(octal(0o644, width: 8), at: 100)
+        put(octal(0, width: 8), at: 108)
+        put(octal(0, width: 8), at: 116)
+        put(octal(contents.count, width: 12), at: 124)
+        put(octal(Int(modified.timeIntervalSince1970), width: 12), at: 136)
+        put("        ", at: 148)
+        header[156] = UInt8(ascii: "0")
+        put("ustar", at: 257)
+        put("00", at: 263)
+        let checksum = header.reduce(0) { $0 + Int($1) }
+        put(octal(checksum, width: 7), at: 148)
+        header[155] = UInt8(ascii: " ")
+        var data = Data(header)
+        data.append(contents)
+        data.append(Data(count: (512 - contents.count % 512) % 512 + 1024))
+        return data
+    }
+}

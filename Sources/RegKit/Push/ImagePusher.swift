@@ -1,0 +1,95 @@
+import Foundation
+
+/// Pushes a built image: blobs first, then the platform manifests by digest, and
+/// the tag last, so a reader never sees a tag whose content is incomplete.
+public struct ImagePusher: Sendable {
+    public let client: RegistryClient
+
+    public init(client: RegistryClient) { self.client = client }
+
+    /// - Returns: the digest of the top manifest.
+    @discardableResult
+    public func push(_ image: ImageBuilder.Image, to registry: RegistryAddress, repo: String, tag: String) async throws -> Digest {
+        for blob in image.blobs {
+            _ = try await client.uploadBlob(registry, repo: repo, body: blob.data)
+        }
+        for child in image.children {
+            try await client.putManifest(registry, repo: repo, reference: Digest(of: child.data).description, body: child.data, mediaType: child.mediaType)
+        }
+        return try await client.putManifest(registry, repo: repo, reference: tag, body: image.manifest, mediaType: image.mediaType)
+    }
+}
+
+/// `reg-seed`: fills a registry with generated images, for demos, tests and benchmarks.
+///
+/// Repositories are `PREFIX0000`... and tags `1.0.0`, `1.0.1`...; image content is
+/// derived from repository and tag (plus `salt`), so two registries seeded alike
+/// hold identical digests. `created` steps back one day per tag from `newest`.
+public struct SeedImages: Sendable {
+    public var repositories: Int
+    public var tags: Int
+    public var prefix: String
+    public var salt: String
+    public var builder: ImageBuilder
+
+    public init(repositories: Int, tags: Int, prefix: String, salt: String, builder: ImageBuilder) {
+        self.repositories = repositories
+        self.tags = tags
+        self.prefix = prefix
+        self.salt = salt
+        self.builder = builder
+    }
+
+    /// The repository names, in order.
+    public var names: [String] {
+        let width = max(String(repositories - 1).count, 2)
+        return (0..<repositories).map { i in
+            repositories == 1 && !prefix.hasSuffix("/") && !prefix.isEmpty ? prefix : prefix + String(repeating: "0", count: width - String(i).count) + String(i)
+        }
+    }
+
+    /// Pushes everything, writing one record per tag pushed.
+    public func run(_ registry: RegistryAddress, _ context: ToolContext) async {
+        let pusher = ImagePusher(client: context.client)
+        var jobs: [Record] = []
+        for repo in names {
+            for t in 0..<tags {
+                var record = Record()
+                record.registry = registry.written
+                record.repo = repo
+                record.tag = "1.\(t / 100).\(t % 100)"
+                jobs.append(record)
+            }
+        }
+        let base = builder
+        let salt = self.salt
+        let total = jobs.count
+        var done = 0
+        await OrderedStream.run(RecordSource.records(jobs), window: context.window) { record in
+            var builder = base
+            let index = Self.tagIndex(record.tag ?? "")
+            builder.created = base.created.addingTimeInterval(-86_400 * Double(index))
+            let image = builder.build(seed: "\(salt)/\(record.repo ?? "")/\(record.tag ?? "")")
+            do {
+                let digest = try await pusher.push(image, to: registry, repo: record.repo ?? "", tag: record.tag ?? "")
+                var pushed = record
+                pushed.digest = digest.description
+                pushed.mediaType = image.mediaType
+                pushed.size = Int64(image.manifest.count)
+                pushed.created = RFC3339.format(builder.created)
+                return [pushed]
+            } catch {
+                return [context.failed(record, error)]
+            }
+        } emit: { records in
+            done += 1
+            context.emit(records)
+            context.diagnostics.progress("\(done)/\(total) images")
+        }
+    }
+
+    private static func tagIndex(_ tag: String) -> Int {
+        let parts = tag.split(separator: ".").compactMap { Int($0) }
+        return parts.count == 3 ? parts[1] * 100 + parts[2] : 0
+    }
+}

@@ -1,0 +1,92 @@
+/// What every networked tool run shares: the client, diagnostics and output.
+public struct ToolContext: Sendable {
+    public let client: RegistryClient
+    public let diagnostics: Diagnostics
+    public let output: OutputWriter
+
+    public init(client: RegistryClient, diagnostics: Diagnostics, output: OutputWriter = .standardOutput) {
+        self.client = client
+        self.diagnostics = diagnostics
+        self.output = output
+    }
+
+    /// Marks `record` as failed with `error`, reports it on stderr and raises the
+    /// exit status: 2 when the registry cannot be reached or refuses us, else 1.
+    public func failed(_ record: Record, _ error: any Error) -> Record {
+        var record = record
+        let message = "\(error)"
+        record.error = message
+        diagnostics.error(message, status: ToolContext.isTrouble(error) ? 2 : 1)
+        return record
+    }
+
+    /// Trouble (exit status 2) rather than one record's failure (1).
+    public static func isTrouble(_ error: any Error) -> Bool {
+        switch error {
+        case is TransportError, is CredentialError, is ReferenceError: return true
+        case let error as RegistryError: return error.isTrouble
+        default: return false
+        }
+    }
+
+    /// How many records may be in flight in an ``OrderedStream``: enough to keep `--jobs` requests busy.
+    public var window: Int { max(client.options.jobs * 4, 16) }
+
+    /// Writes records in order and flushes, so results stream to a pipe.
+    public func emit(_ records: [Record]) {
+        for record in records { output.writeLine(record.encoded()) }
+        output.flush()
+    }
+}
+
+/// The records a tool works on: its reference arguments, or else its input.
+public enum RecordSource {
+    /// Records for references given as arguments: `registry`, `repo`, `tag`, `digest` as written.
+    public static func records(for references: [ImageReference]) -> AsyncStream<Record> {
+        records(references.map(Record.init(reference:)))
+    }
+
+    /// Records already in memory, as a sequence.
+    public static func records(_ records: [Record]) -> AsyncStream<Record> {
+        AsyncStream { continuation in
+            for record in records { continuation.yield(record) }
+            continuation.finish()
+        }
+    }
+}
+
+extension Record {
+    /// The record of a reference given on the command line.
+    public init(reference: ImageReference) {
+        self.init()
+        registry = reference.registry.written
+        repo = reference.repo
+        tag = reference.tag
+        digest = reference.digest?.description
+    }
+
+    /// The registry this record names.
+    /// - Throws: ``RecordFieldError`` when the field is missing, ``ReferenceError`` when it is invalid.
+    public func registryAddress() throws -> RegistryAddress {
+        guard let registry else { throw RecordFieldError.missing("registry", in: self, hint: "records come from reg-ls or reg-tags") }
+        return try RegistryAddress(registry)
+    }
+
+    /// The repository this record names.
+    public func repository() throws -> String {
+        guard let repo else { throw RecordFieldError.missing("repo", in: self, hint: "records come from reg-ls or reg-tags") }
+        return repo
+    }
+}
+
+/// A record that lacks a field the tool needs.
+public enum RecordFieldError: Error, CustomStringConvertible {
+    case missing(String, in: Record, hint: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let field, let record, let hint):
+            return "\(record.displayName): record has no \(field) (\(hint))"
+        }
+    }
+}

@@ -1,0 +1,319 @@
+public import Foundation
+
+/// How the client talks to registries: TLS, retries and how many requests at once.
+public struct ClientOptions: Sendable {
+    public var tls: TLSOptions
+    public var retry: RetryPolicy
+    /// Requests in flight at most (`--jobs`).
+    public var jobs: Int
+
+    public init(tls: TLSOptions = .init(), retry: RetryPolicy = .init(), jobs: Int = 8) {
+        self.tls = tls
+        self.retry = retry
+        self.jobs = jobs
+    }
+}
+
+/// What a HEAD or GET on a manifest tells: the descriptor of the manifest.
+public struct ManifestHead: Sendable, Hashable {
+    public var digest: Digest
+    public var mediaType: String
+    public var size: Int64
+
+    public init(digest: Digest, mediaType: String, size: Int64) {
+        self.digest = digest
+        self.mediaType = mediaType
+        self.size = size
+    }
+}
+
+/// The Registry HTTP API V2 / OCI Distribution client every tool shares.
+///
+/// Requests go through one libcurl engine; this type adds what the protocol needs
+/// on top: authentication from the challenge, retries, the `--jobs` bound,
+/// paging, digest checks and errors that name the input.
+public final class RegistryClient: Sendable {
+    public let options: ClientOptions
+    private let limiter: AsyncLimiter
+    private let authenticator: Authenticator
+    private let log: @Sendable (String) -> Void
+
+    /// - Parameters:
+    ///   - log: receives one line per retry, for `--verbose`.
+    public init(options: ClientOptions = .init(), credentials: CredentialStore, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.options = options
+        self.limiter = AsyncLimiter(options.jobs)
+        self.log = log
+        let tls = options.tls
+        let retry = options.retry
+        self.authenticator = Authenticator(credentials: credentials) { request in
+            try await RegistryClient.performWithRetries(request, tls: tls, retry: retry, log: log)
+        }
+    }
+
+    // MARK: - Sending
+
+    /// Sends one request to `registry`, authorized for `scope`, retrying as the policy says.
+    /// - Returns: the response, whatever its status.
+    public func send(_ request: HTTPRequest, to registry: RegistryAddress, scope: AuthScope, what: String) async throws -> HTTPResponse {
+        try await limiter.run {
+            var request = request
+            if let authorization = try await authenticator.authorization(host: registry.host, scope: scope) {
+                request.setHeader("Authorization", authorization)
+            }
+            var response = try await RegistryClient.performWithRetries(request, tls: options.tls, retry: options.retry, log: log)
+            if response.status == 401 {
+                let challenge = response.header("WWW-Authenticate")
+                if let authorization = try await authenticator.challenged(
+                    host: registry.host, scope: scope, header: challenge, what: what),
+                    authorization != request.header("Authorization")
+                {
+                    request.setHeader("Authorization", authorization)
+                    request.sink?.reset()
+                    response = try await RegistryClient.performWithRetries(request, tls: options.tls, retry: options.retry, log: log)
+                } else if request.header("Authorization") == nil {
+                    throw RegistryError.unauthenticated(registry: registry.written, what: what)
+                }
+                if response.status == 401 {
+                    throw RegistryError.denied(registry: registry.written, what: what, action: scope.actions, status: 401)
+                }
+            }
+            return response
+        }
+    }
+
+    static func performWithRetries(
+        _ request: HTTPRequest, tls: TLSOptions, retry: RetryPolicy, log: @Sendable (String) -> Void
+    ) async throws -> HTTPResponse {
+        var attempt = 0
+        while true {
+            let pause: Double
+            do {
+                let response = try await CurlEngine.shared.perform(request, tls: tls)
+                guard RetryPolicy.isRetryable(status: response.status), attempt < retry.retries else { return response }
+                pause = retry.delay(attempt: attempt, retryAfter: response.header("Retry-After"))
+                log("\(request.method.rawValue) \(request.url): HTTP \(response.status), retry \(attempt + 1)/\(retry.retries) in \(String(format: "%.1f", pause)) s")
+            } catch let error as TransportError where error.isTransient && attempt < retry.retries {
+                pause = retry.delay(attempt: attempt)
+                log("\(request.method.rawValue) \(request.url): \(error.detail), retry \(attempt + 1)/\(retry.retries) in \(String(format: "%.1f", pause)) s")
+            }
+            attempt += 1
+            request.sink?.reset()
+            try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+        }
+    }
+
+    /// Turns a response that is not 2xx into the error it means.
+    func failure(_ response: HTTPResponse, registry: RegistryAddress, scope: AuthScope, what: String, method: HTTPRequest.Method) -> RegistryError {
+        let code = RegistryClient.errorCode(response.body)
+        switch response.status {
+        case 404:
+            return .notFound(what: what, code: code)
+        case 401, 403:
+            return .denied(registry: registry.written, what: what, action: scope.actions, status: response.status)
+        case 405 where method == .delete:
+            return .deletionDisabled(registry: registry.written)
+        default:
+            return .unexpected(what: what, status: response.status, message: RegistryClient.errorMessage(response.body))
+        }
+    }
+
+    private struct ErrorBody: Decodable {
+        struct Entry: Decodable {
+            var code: String?
+            var message: String?
+        }
+        var errors: [Entry]?
+    }
+
+    /// The first `code` of a registry error body.
+    static func errorCode(_ body: Data) -> String? {
+        (try? JSONDecoder().decode(ErrorBody.self, from: body))?.errors?.first?.code
+    }
+
+    /// `CODE: message` from a registry error body, or the body's first line.
+    static func errorMessage(_ body: Data) -> String {
+        if let entry = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.errors?.first {
+            return [entry.code, entry.message].compactMap { $0 }.joined(separator: ": ")
+        }
+        let text = String(decoding: body.prefix(200), as: UTF8.self)
+        return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+    }
+
+    // MARK: - Paging
+
+    /// Reads every page of a list endpoint, following `Link: <...>; rel="next"`.
+    func pages<T: Decodable & Sendable>(
+        _ firstURL: String, registry: RegistryAddress, scope: AuthScope, what: String, as type: T.Type,
+        each: (T) async throws -> Void
+    ) async throws {
+        var url: String? = firstURL
+        var seen: Set<String> = []
+        while let current = url {
+            guard seen.insert(current).inserted else { break }  // a server that links to itself
+            let response = try await send(HTTPRequest(.get, current), to: registry, scope: scope, what: what)
+            guard response.isSuccess else {
+                throw failure(response, registry: registry, scope: scope, what: what, method: .get)
+            }
+            guard let page = try? JSONDecoder().decode(T.self, from: response.body) else {
+                throw RegistryError.unexpected(what: what, status: response.status, message: "answer is not the JSON the API defines")
+            }
+            try await each(page)
+            url = LinkHeader.next(response.headerValues("Link"), requestURL: current)
+            if let next = url, TransportError.hostPart(of: next) != registry.host {
+                // Credentials belong to the registry: never follow a page link elsewhere.
+                throw RegistryError.unexpected(what: what, status: response.status, message: "next page link leads to another host: \(next)")
+            }
+        }
+    }
+
+    private struct CatalogPage: Decodable, Sendable { var repositories: [String]? }
+    private struct TagsPage: Decodable, Sendable { var tags: [String]? }
+
+    /// Lists the repositories of `registry`, page by page, as the pages arrive.
+    public func catalog(_ registry: RegistryAddress, each: ([String]) async throws -> Void) async throws {
+        // 1000 is the largest page distribution accepts (more: PAGINATION_NUMBER_INVALID).
+        try await pages(
+            registry.baseURL + "/v2/_catalog?n=1000", registry: registry, scope: .catalog,
+            what: "\(registry.written) catalog", as: CatalogPage.self
+        ) { try await each($0.repositories ?? []) }
+    }
+
+    /// Lists the tags of `repo`, page by page.
+    public func tags(_ registry: RegistryAddress, repo: String, each: ([String]) async throws -> Void) async throws {
+        try await pages(
+            registry.baseURL + "/v2/\(repo)/tags/list?n=1000", registry: registry, scope: .pull(repo),
+            what: "\(registry.written)/\(repo)", as: TagsPage.self
+        ) { try await each($0.tags ?? []) }
+    }
+
+    // MARK: - Manifests
+
+    private func manifestURL(_ registry: RegistryAddress, _ repo: String, _ reference: String) -> String {
+        registry.baseURL + "/v2/\(repo)/manifests/\(reference)"
+    }
+
+    /// The digest, media type and size of a manifest, by HEAD (one request, no body).
+    /// Falls back to GET when the registry does not send `Docker-Content-Digest`.
+    public func head(_ registry: RegistryAddress, repo: String, reference: String) async throws -> ManifestHead {
+        let what = ImageReference.display(registry, repo, reference)
+        let request = HTTPRequest(.head, manifestURL(registry, repo, reference), headers: [("Accept", MediaType.manifestAcceptHeader)])
+        let response = try await send(request, to: registry, scope: .pull(repo), what: what)
+        guard response.isSuccess else { throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .head) }
+        guard let digest = response.header("Docker-Content-Digest").flatMap(Digest.init),
+            let type = response.header("Content-Type").map(MediaType.normalize),
+            let size = response.header("Content-Length").flatMap(Int64.init)
+        else {
+            return try await manifest(registry, repo: repo, reference: reference).head
+        }
+        if let expected = Digest(reference), expected != digest {
+            throw RegistryError.digestMismatch(what: what, expected: expected.description, actual: digest.description)
+        }
+        return ManifestHead(digest: digest, mediaType: type, size: size)
+    }
+
+    /// A manifest's bytes, checked against the digest it was asked by (or the one
+    /// the registry names for a tag).
+    public func manifest(_ registry: RegistryAddress, repo: String, reference: String) async throws -> (head: ManifestHead, body: Data) {
+        let what = ImageReference.display(registry, repo, reference)
+        let request = HTTPRequest(.get, manifestURL(registry, repo, reference), headers: [("Accept", MediaType.manifestAcceptHeader)])
+        let response = try await send(request, to: registry, scope: .pull(repo), what: what)
+        guard response.isSuccess else { throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .get) }
+        let actual = Digest(of: response.body)
+        let claimed = Digest(reference) ?? response.header("Docker-Content-Digest").flatMap(Digest.init)
+        var type = response.header("Content-Type").map(MediaType.normalize) ?? ""
+        if type.isEmpty || type == "application/json", let declared = try? Manifest.parse(response.body, reference: what).mediaType {
+            type = declared
+        }
+        if let claimed, claimed != actual, !MediaType.isSchema1(type) {
+            // Schema 1 digests cover the payload without its signature; only those are exempt.
+            throw RegistryError.digestMismatch(what: what, expected: claimed.description, actual: actual.description)
+        }
+        let digest = MediaType.isSchema1(type) ? (claimed ?? actual) : actual
+        return (ManifestHead(digest: digest, mediaType: type, size: Int64(response.body.count)), response.body)
+    }
+
+    /// Stores a manifest under `reference` (a tag or its digest).
+    /// - Returns: the manifest's digest.
+    @discardableResult
+    public func putManifest(_ registry: RegistryAddress, repo: String, reference: String, body: Data, mediaType: String) async throws -> Digest {
+        let what = ImageReference.display(registry, repo, reference)
+        let request = HTTPRequest(.put, manifestURL(registry, repo, reference), headers: [("Content-Type", mediaType)], body: DataSource(body))
+        let response = try await send(request, to: registry, scope: .push(repo), what: what)
+        guard response.isSuccess else { throw failure(response, registry: registry, scope: .push(repo), what: what, method: .put) }
+        return Digest(of: body)
+    }
+
+    /// Deletes a manifest by digest (every tag pointing at it goes with it), or a
+    /// tag alone where the registry supports OCI tag deletion.
+    /// - Returns: false when it was already gone (404), so re-runs converge.
+    @discardableResult
+    public func deleteManifest(_ registry: RegistryAddress, repo: String, reference: String) async throws -> Bool {
+        let what = ImageReference.display(registry, repo, reference)
+        let request = HTTPRequest(.delete, manifestURL(registry, repo, reference))
+        let response = try await send(request, to: registry, scope: .delete(repo), what: what)
+        if response.status == 404 { return false }
+        guard response.isSuccess else { throw failure(response, registry: registry, scope: .delete(repo), what: what, method: .delete) }
+        return true
+    }
+
+    // MARK: - Blobs
+
+    /// Fetches a blob into `sink` (or only hashes it), checking its digest.
+    /// - Returns: the number of bytes.
+    @discardableResult
+    public func blob(_ registry: RegistryAddress, repo: String, digest: Digest, into sink: (any BodySink)? = nil) async throws -> Int64 {
+        let what = "\(registry.written)/\(repo)@\(digest)"
+        let hashing = DigestingSink(next: sink)
+        let request = HTTPRequest(.get, registry.baseURL + "/v2/\(repo)/blobs/\(digest)", sink: hashing)
+        let response = try await send(request, to: registry, scope: .pull(repo), what: what)
+        guard response.isSuccess else { throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .get) }
+        let actual = hashing.finish()
+        guard actual == digest else {
+            throw RegistryError.digestMismatch(what: what, expected: digest.description, actual: actual.description)
+        }
+        return hashing.count
+    }
+
+    /// A small blob (an image config) in memory, checked against its digest.
+    public func blobData(_ registry: RegistryAddress, repo: String, digest: Digest, limit: Int = 8 << 20) async throws -> Data {
+        let memory = MemorySink(limit: limit)
+        try await blob(registry, repo: repo, digest: digest, into: memory)
+        return memory.data
+    }
+
+    /// True when the repository already holds the blob.
+    public func blobExists(_ registry: RegistryAddress, repo: String, digest: Digest) async throws -> Bool {
+        let what = "\(registry.written)/\(repo)@\(digest)"
+        let request = HTTPRequest(.head, registry.baseURL + "/v2/\(repo)/blobs/\(digest)")
+        let response = try await send(request, to: registry, scope: .push(repo), what: what)
+        if response.status == 404 { return false }
+        guard response.isSuccess else { throw failure(response, registry: registry, scope: .push(repo), what: what, method: .head) }
+        return true
+    }
+
+    /// Uploads a blob held in memory (monolithic: POST, then PUT with the body),
+    /// unless the repository has it already.
+    public func uploadBlob(_ registry: RegistryAddress, repo: String, body: Data) async throws -> Digest {
+        let digest = Digest(of: body)
+        if try await blobExists(registry, repo: repo, digest: digest) { return digest }
+        let what = "\(registry.written)/\(repo) upload"
+        let start = try await send(HTTPRequest(.post, registry.baseURL + "/v2/\(repo)/blobs/uploads/"), to: registry, scope: .push(repo), what: what)
+        guard start.status == 202, let location = start.header("Location") else {
+            throw failure(start, registry: registry, scope: .push(repo), what: what, method: .post)
+        }
+        var url = LinkHeader.resolve(location, against: registry.baseURL + "/v2/")
+        url += (url.contains("?") ? "&" : "?") + "digest=" + digest.description
+        let put = HTTPRequest(.put, url, headers: [("Content-Type", "application/octet-stream")], body: DataSource(body))
+        let done = try await send(put, to: registry, scope: .push(repo), what: what)
+        guard done.isSuccess else { throw failure(done, registry: registry, scope: .push(repo), what: what, method: .put) }
+        return digest
+    }
+}
+
+extension ImageReference {
+    /// `registry/repo:tag` or `registry/repo@digest`, for messages.
+    static func display(_ registry: RegistryAddress, _ repo: String, _ reference: String) -> String {
+        "\(registry.written)/\(repo)\(reference.hasPrefix("sha256:") ? "@" : ":")\(reference)"
+    }
+}

@@ -1,0 +1,49 @@
+/// A registry's answer that means "no", or content that is not what it claims.
+public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 404: the repository, tag, manifest or blob does not exist.
+    case notFound(what: String, code: String?)
+    /// 401 after authenticating, or 403: the credentials lack the permission.
+    case denied(registry: String, what: String, action: String, status: Int)
+    /// 401 and no credentials are known for the registry.
+    case unauthenticated(registry: String, what: String)
+    /// 405 on DELETE: the registry was started with deletion disabled.
+    case deletionDisabled(registry: String)
+    /// Any other status, with the registry's own error code and message.
+    case unexpected(what: String, status: Int, message: String)
+    /// Bytes that do not hash to the digest they were fetched by.
+    case digestMismatch(what: String, expected: String, actual: String)
+    /// A manifest that cannot be parsed.
+    case invalidManifest(reference: String, reason: String)
+    /// A token endpoint that did not give a token.
+    case tokenRefused(realm: String, status: Int, message: String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let what, let code):
+            return "\(what): not found" + (code.map { " (\($0))" } ?? "")
+        case .denied(let registry, let what, let action, let status):
+            return "\(what): \(status == 403 ? "forbidden" : "denied") by \(registry): the credentials lack \(action) permission"
+        case .unauthenticated(let registry, let what):
+            return "\(what): \(registry) wants credentials: pass --username with --password-stdin, set REG_USERNAME/REG_PASSWORD, or log in with docker login"
+        case .deletionDisabled(let registry):
+            return "\(registry) refuses deletes (405): it runs with storage.delete.enabled false; enable it in the registry's configuration"
+        case .unexpected(let what, let status, let message):
+            return "\(what): HTTP \(status)" + (message.isEmpty ? "" : ": \(message)")
+        case .digestMismatch(let what, let expected, let actual):
+            return "\(what): content is \(actual), not \(expected) as addressed: refusing it"
+        case .invalidManifest(let reference, let reason):
+            return "\(reference): invalid manifest (\(reason))"
+        case .tokenRefused(let realm, let status, let message):
+            return "token endpoint \(realm) answered \(status)" + (message.isEmpty ? "" : ": \(message)")
+        }
+    }
+
+    /// True for errors that are about the registry as a whole (it refuses us),
+    /// which DESIGN.md counts as trouble (exit status 2), not as one failed record.
+    public var isTrouble: Bool {
+        switch self {
+        case .denied, .unauthenticated, .deletionDisabled, .tokenRefused: return true
+        default: return false
+        }
+    }
+}
