@@ -69,11 +69,13 @@ public struct RegSeedCommand: AsyncParsableCommand {
         var builder = ImageBuilder(format: ImageBuilder.Format(rawValue: format)!, platforms: try parsedPlatforms())
         if let newest, let date = RFC3339.parse(newest) { builder.created = date }
         if let repo = reference.repo {
-            let image = builder.build(seed: salt.isEmpty ? reference.description : salt)
+            let tag = reference.tag ?? "latest"
+            // The registry is not part of the seed: the same command gives the same digest anywhere.
+            let image = builder.build(seed: salt.isEmpty ? "\(repo):\(tag)" : salt)
             do {
-                let digest = try await ImagePusher(client: context.client).push(image, to: reference.registry, repo: repo, tag: reference.tag ?? "latest")
+                let digest = try await ImagePusher(client: context.client).push(image, to: reference.registry, repo: repo, tag: tag)
                 var record = Record(reference: reference)
-                record.tag = reference.tag ?? "latest"
+                record.tag = tag
                 record.digest = digest.description
                 record.mediaType = image.mediaType
                 record.size = Int64(image.manifest.count)

@@ -1,0 +1,170 @@
+/// `reg-diff`: compares the reference (the input records) with each target at
+/// every level the input implies: repositories, tags, and each tag's digest.
+///
+/// What the input lacks (tags of a repository record, the digest of a tag record)
+/// is fetched from the reference registry named in the record; the same is fetched
+/// from each target. Digests are compared by HEAD with one `Accept` list on both
+/// sides, so a multi-platform image compares by its index digest. Tag order and
+/// page sizes never matter. One output record per difference, with `diff`
+/// (`missing`, `changed`, `extra`) and `target`; `changed` adds `found`.
+public struct CompareRegistries: Sendable {
+    public enum Kind: String, Sendable {
+        /// The target lacks the repository or tag.
+        case missing
+        /// The tag's digest differs; `found` holds the target's.
+        case changed
+        /// The target has a repository, or a tag within a compared repository, that the reference lacks.
+        case extra
+    }
+
+    public var reportExtras: Bool
+    /// Treat the input as each registry's whole catalog, even when it holds tag records.
+    public var wholeCatalog: Bool
+
+    public init(reportExtras: Bool = true, wholeCatalog: Bool = false) {
+        self.reportExtras = reportExtras
+        self.wholeCatalog = wholeCatalog
+    }
+
+    /// Runs the comparison and writes the differences; the exit status says 0 (same),
+    /// 1 (different) or 2 (a registry could not be reached or refused us).
+    public func run(input: [Record], targets: [any DiffTarget], _ context: ToolContext) async {
+        let passed = input.filter { $0.error != nil }
+        if !passed.isEmpty {
+            // The reference is incomplete: say so, and never answer "same".
+            context.emit(passed)
+            context.diagnostics.error("\(passed.count) input records carry an error; the comparison leaves them out")
+        }
+        var inventories = Inventory.group(input, wholeCatalog: wholeCatalog)
+        let diagnostics = context.diagnostics
+        do {
+            for i in inventories.indices {
+                diagnostics.progress("reference \(inventories[i].registry): tags of \(inventories[i].repositories.count) repositories")
+                inventories[i] = try await complete(inventories[i], context)
+            }
+        } catch {
+            diagnostics.error("reference: \(error)", status: 2)
+            return
+        }
+        var counts: [Kind: Int] = [:]
+        for target in targets {
+            for inventory in inventories {
+                do {
+                    let differences = try await compare(inventory, with: target, diagnostics)
+                    for record in differences {
+                        if let kind = record["diff"]?.stringValue.flatMap(Kind.init) { counts[kind, default: 0] += 1 }
+                    }
+                    context.emit(differences)
+                } catch {
+                    // One line naming the target, not a wall of "missing".
+                    diagnostics.error("target \(target.name): \(error)", status: 2)
+                }
+            }
+        }
+        let total = counts.values.reduce(0, +)
+        if total > 0 { diagnostics.fail(1) }
+        diagnostics.verbose(
+            "\(total) differences (\(counts[.missing] ?? 0) missing, \(counts[.changed] ?? 0) changed, \(counts[.extra] ?? 0) extra) "
+                + "between \(inventories.map(\.registry).joined(separator: ", ")) and \(targets.map(\.name).joined(separator: ", "))")
+    }
+
+    /// Fetches the tags and digests the reference records lack.
+    func complete(_ inventory: Inventory, _ context: ToolContext) async throws -> Inventory {
+        let registry = try RegistryAddress(inventory.registry)
+        let client = context.client
+        var inventory = inventory
+        let repositories = try await ordered(inventory.repositories) { repository in
+            var repository = repository
+            if repository.tags == nil {
+                var names: [String] = []
+                try await client.tags(registry, repo: repository.name) { names += $0 }
+                repository.tags = names.sorted().map { name in
+                    var record = repository.record
+                    record.tag = name
+                    return Inventory.Tag(record: record)
+                }
+            }
+            let repo = repository.name
+            repository.tags = try await ordered(repository.tags ?? []) { tag in
+                guard tag.digest == nil else { return tag }
+                var tag = tag
+                tag.record.digest = try await client.head(registry, repo: repo, reference: tag.name).digest.description
+                return tag
+            }
+            return repository
+        }
+        inventory.repositories = repositories
+        context.diagnostics.progress("reference \(inventory.registry): \(repositories.reduce(0) { $0 + ($1.tags?.count ?? 0) }) digests")
+        return inventory
+    }
+
+    /// The differences between one reference registry and one target.
+    func compare(_ inventory: Inventory, with target: any DiffTarget, _ diagnostics: Diagnostics) async throws -> [Record] {
+        let targetRepositories = inventory.catalogComplete ? try await target.repositories() : nil
+        diagnostics.progress("target \(target.name): comparing \(inventory.repositories.count) repositories")
+        let perRepository = try await ordered(inventory.repositories) { repository in
+            try await compare(repository, in: target, known: targetRepositories)
+        }
+        var out = perRepository.flatMap { $0 }
+        if reportExtras, let targetRepositories {
+            let reference = Set(inventory.repositories.map(\.name))
+            for repo in targetRepositories.subtracting(reference).sorted() {
+                var record = Record()
+                record.registry = inventory.registry
+                record.repo = repo
+                out.append(difference(record, .extra, target))
+            }
+        }
+        return out
+    }
+
+    private func compare(_ repository: Inventory.Repository, in target: any DiffTarget, known: Set<String>?) async throws -> [Record] {
+        if let known, !known.contains(repository.name) {
+            return [difference(repository.record, .missing, target)]
+        }
+        guard target.hasTags else { return [] }
+        guard let targetTags = try await target.tags(of: repository.name) else {
+            return [difference(repository.record, .missing, target)]
+        }
+        let present = Set(targetTags)
+        let tags = repository.tags ?? []
+        let compared = try await ordered(tags) { tag -> Record? in
+            guard present.contains(tag.name) else { return difference(tag.record, .missing, target) }
+            guard target.hasDigests, let expected = tag.digest else { return nil }
+            guard let found = try await target.digest(of: repository.name, tag: tag.name) else {
+                return difference(tag.record, .missing, target)
+            }
+            guard found != expected else { return nil }
+            var record = difference(tag.record, .changed, target)
+            record["found"] = .string(found)
+            return record
+        }
+        var out = compared.compactMap { $0 }
+        if reportExtras {
+            let reference = Set(tags.map(\.name))
+            for tag in present.subtracting(reference).sorted() {
+                var record = repository.record
+                record.tag = tag
+                out.append(difference(record, .extra, target))
+            }
+        }
+        return out
+    }
+
+    private func difference(_ record: Record, _ kind: Kind, _ target: any DiffTarget) -> Record {
+        var record = record
+        record["diff"] = .string(kind.rawValue)
+        record["target"] = .string(target.name)
+        return record
+    }
+}
+
+/// Maps concurrently (the client bounds requests in flight) and keeps the order.
+func ordered<T: Sendable, U: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) async throws -> U) async throws -> [U] {
+    try await withThrowingTaskGroup(of: (Int, U).self) { group in
+        for (i, item) in items.enumerated() { group.addTask { (i, try await transform(item)) } }
+        var results = [U?](repeating: nil, count: items.count)
+        for try await (i, value) in group { results[i] = value }
+        return results.map { $0! }
+    }
+}

@@ -1,0 +1,61 @@
+/// What the reference side of `reg-diff` holds: repositories, their tags and the
+/// tags' digests, in input order, as given by the input records or fetched.
+public struct Inventory: Sendable {
+    /// One tag and the record it came from.
+    public struct Tag: Sendable {
+        public var record: Record
+        public var name: String { record.tag ?? "" }
+        public var digest: String? { record.digest }
+    }
+
+    /// One repository; `tags` is nil until known (the input named only the repository).
+    public struct Repository: Sendable {
+        public var record: Record
+        public var tags: [Tag]?
+        public var name: String { record.repo ?? "" }
+    }
+
+    /// The registry as written in the records.
+    public var registry: String
+    /// True when the input listed the whole catalog (records from reg-ls), so
+    /// repositories the target has beyond these are differences.
+    public var catalogComplete: Bool
+    public var repositories: [Repository]
+
+    /// Groups records by registry, in the order they first appear.
+    /// Records with `error` are left out; the caller passes them on.
+    /// - Parameter wholeCatalog: treat every registry's input as its whole catalog.
+    public static func group(_ records: [Record], wholeCatalog: Bool) -> [Inventory] {
+        var inventories: [Inventory] = []
+        var byRegistry: [String: Int] = [:]
+        var repoIndex: [String: [String: Int]] = [:]
+        for record in records where record.error == nil {
+            guard let registry = record.registry, let repo = record.repo else { continue }
+            let i: Int
+            if let known = byRegistry[registry] {
+                i = known
+            } else {
+                i = inventories.count
+                byRegistry[registry] = i
+                inventories.append(Inventory(registry: registry, catalogComplete: wholeCatalog, repositories: []))
+            }
+            let isRepositoryRecord = record.tag == nil && record.digest == nil
+            if isRepositoryRecord { inventories[i].catalogComplete = true }
+            let r: Int
+            if let known = repoIndex[registry]?[repo] {
+                r = known
+            } else {
+                r = inventories[i].repositories.count
+                repoIndex[registry, default: [:]][repo] = r
+                var repositoryRecord = isRepositoryRecord ? record : Record()
+                repositoryRecord.registry = registry
+                repositoryRecord.repo = repo
+                inventories[i].repositories.append(Repository(record: repositoryRecord, tags: nil))
+            }
+            if let tag = record.tag {
+                inventories[i].repositories[r].tags = (inventories[i].repositories[r].tags ?? []) + [Tag(record: record)]
+            }
+        }
+        return inventories
+    }
+}
