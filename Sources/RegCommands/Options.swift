@@ -7,7 +7,9 @@ public struct TLSFlags: ParsableArguments {
     @Flag(name: [.customShort("k"), .long], help: "Skip TLS certificate verification.")
     var insecure = false
 
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("Trust the certificate authorities in this PEM file.", valueName: "file"))
+    @Option(
+        name: .customLong("ca-file"), help: ArgumentHelp("Trust the certificate authorities in this PEM file.", valueName: "file")
+    )
     var caFile: String?
 
     @Option(name: .customLong("cert"), help: ArgumentHelp("Client certificate (PEM) for mutual TLS.", valueName: "file"))
@@ -119,7 +121,9 @@ func parseReferences(_ arguments: [String]) throws -> [ImageReference] {
 
 /// Reference arguments, or else the records on standard input, as DESIGN.md says.
 /// - Throws: ``ValidationError`` when there are no arguments and standard input is a terminal.
-func recordSource(arguments: [String], flags: RegistryFlags, tool: String) throws -> (ToolContext, any AsyncSequence<Record, Never> & Sendable) {
+func recordSource(arguments: [String], flags: RegistryFlags, tool: String) throws -> (
+    ToolContext, any AsyncSequence<Record, Never> & Sendable
+) {
     let references = try parseReferences(arguments)
     if !references.isEmpty {
         let context = try flags.context(tool: tool)

@@ -21,7 +21,9 @@ public struct RegManifestCommand: AsyncParsableCommand {
               reg-ls 127.0.0.1:5000 | reg-tags | reg-manifest --config
             """)
 
-    @Argument(help: ArgumentHelp("REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST. Without them, records are read from standard input.", valueName: "ref"))
+    @Argument(
+        help: ArgumentHelp(
+            "REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST. Without them, records are read from standard input.", valueName: "ref"))
     var references: [String] = []
 
     @Flag(help: "Also read the manifest and image config: adds created and platforms.")

@@ -50,15 +50,21 @@ public struct RegSeedCommand: AsyncParsableCommand {
     public func validate() throws {
         _ = try parseReferences([target])
         guard ImageBuilder.Format(rawValue: format) != nil else { throw ValidationError("--format is oci or docker.") }
-        guard repos >= 1, tags >= 1, tags <= 10_000 else { throw ValidationError("--repos and --tags take positive numbers (tags at most 10000).") }
+        guard repos >= 1, tags >= 1, tags <= 10_000 else {
+            throw ValidationError("--repos and --tags take positive numbers (tags at most 10000).")
+        }
         _ = try parsedPlatforms()
-        if let newest, RFC3339.parse(newest) == nil { throw ValidationError("--newest \(newest): not an RFC 3339 time such as 2024-05-01T12:00:00Z.") }
+        if let newest, RFC3339.parse(newest) == nil {
+            throw ValidationError("--newest \(newest): not an RFC 3339 time such as 2024-05-01T12:00:00Z.")
+        }
     }
 
     private func parsedPlatforms() throws -> [Platform] {
         try platforms.split(separator: ",").map { text in
             let parts = text.split(separator: "/").map(String.init)
-            guard parts.count == 2 || parts.count == 3 else { throw ValidationError("--platforms: '\(text)' is not os/arch[/variant].") }
+            guard parts.count == 2 || parts.count == 3 else {
+                throw ValidationError("--platforms: '\(text)' is not os/arch[/variant].")
+            }
             return Platform(os: parts[0], architecture: parts[1], variant: parts.count == 3 ? parts[2] : nil)
         }
     }
@@ -73,7 +79,8 @@ public struct RegSeedCommand: AsyncParsableCommand {
             // The registry is not part of the seed: the same command gives the same digest anywhere.
             let image = builder.build(seed: salt.isEmpty ? "\(repo):\(tag)" : salt)
             do {
-                let digest = try await ImagePusher(client: context.client).push(image, to: reference.registry, repo: repo, tag: tag)
+                let digest = try await ImagePusher(client: context.client).push(
+                    image, to: reference.registry, repo: repo, tag: tag)
                 var record = Record(reference: reference)
                 record.tag = tag
                 record.digest = digest.description
@@ -85,7 +92,8 @@ public struct RegSeedCommand: AsyncParsableCommand {
                 context.diagnostics.error("\(reference): \(error)", status: 2)
             }
         } else {
-            await SeedImages(repositories: repos, tags: tags, prefix: prefix, salt: salt, builder: builder).run(reference.registry, context)
+            await SeedImages(repositories: repos, tags: tags, prefix: prefix, salt: salt, builder: builder).run(
+                reference.registry, context)
         }
         try context.finish()
     }

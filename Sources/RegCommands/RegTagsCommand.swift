@@ -17,7 +17,8 @@ public struct RegTagsCommand: AsyncParsableCommand {
               reg-ls 127.0.0.1:5000 | reg-tags
             """)
 
-    @Argument(help: ArgumentHelp("Repositories: REGISTRY/REPO. Without them, records are read from standard input.", valueName: "ref"))
+    @Argument(
+        help: ArgumentHelp("Repositories: REGISTRY/REPO. Without them, records are read from standard input.", valueName: "ref"))
     var references: [String] = []
 
     @OptionGroup var flags: RegistryFlags

@@ -78,7 +78,9 @@ actor Authenticator {
         if let task = pending[key] { return try await task.value }
         let credentials = try self.credentials.credentials(for: host)
         let fetch = fetchToken
-        let task = Task { try await Authenticator.requestToken(challenge: challenge, scope: scope, credentials: credentials, fetch: fetch) }
+        let task = Task {
+            try await Authenticator.requestToken(challenge: challenge, scope: scope, credentials: credentials, fetch: fetch)
+        }
         pending[key] = task
         defer { pending[key] = nil }
         let token = try await task.value

@@ -39,7 +39,8 @@ public struct CompareRegistries: Sendable {
         let diagnostics = context.diagnostics
         do {
             for i in inventories.indices {
-                diagnostics.progress("reference \(inventories[i].registry): tags of \(inventories[i].repositories.count) repositories")
+                diagnostics.progress(
+                    "reference \(inventories[i].registry): tags of \(inventories[i].repositories.count) repositories")
                 inventories[i] = try await complete(inventories[i], context)
             }
         } catch {
@@ -65,7 +66,8 @@ public struct CompareRegistries: Sendable {
         if total > 0 { diagnostics.fail(1) }
         diagnostics.verbose(
             "\(total) differences (\(counts[.missing] ?? 0) missing, \(counts[.changed] ?? 0) changed, \(counts[.extra] ?? 0) extra) "
-                + "between \(inventories.map(\.registry).joined(separator: ", ")) and \(targets.map(\.name).joined(separator: ", "))")
+                + "between \(inventories.map(\.registry).joined(separator: ", ")) and \(targets.map(\.name).joined(separator: ", "))"
+        )
     }
 
     /// Fetches the tags and digests the reference records lack.
@@ -94,7 +96,8 @@ public struct CompareRegistries: Sendable {
             return repository
         }
         inventory.repositories = repositories
-        context.diagnostics.progress("reference \(inventory.registry): \(repositories.reduce(0) { $0 + ($1.tags?.count ?? 0) }) digests")
+        context.diagnostics.progress(
+            "reference \(inventory.registry): \(repositories.reduce(0) { $0 + ($1.tags?.count ?? 0) }) digests")
         return inventory
     }
 
@@ -118,7 +121,9 @@ public struct CompareRegistries: Sendable {
         return out
     }
 
-    private func compare(_ repository: Inventory.Repository, in target: any DiffTarget, known: Set<String>?) async throws -> [Record] {
+    private func compare(_ repository: Inventory.Repository, in target: any DiffTarget, known: Set<String>?) async throws
+        -> [Record]
+    {
         if let known, !known.contains(repository.name) {
             return [difference(repository.record, .missing, target)]
         }

@@ -11,12 +11,13 @@ public struct ListRepositories: Sendable {
             do {
                 try await context.client.catalog(registry) { repositories in
                     count += repositories.count
-                    context.emit(repositories.map { repo in
-                        var record = Record()
-                        record.registry = registry.written
-                        record.repo = repo
-                        return record
-                    })
+                    context.emit(
+                        repositories.map { repo in
+                            var record = Record()
+                            record.registry = registry.written
+                            record.repo = repo
+                            return record
+                        })
                     context.diagnostics.progress("\(registry.written): \(count) repositories")
                 }
             } catch {

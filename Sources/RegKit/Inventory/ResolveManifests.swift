@@ -73,14 +73,18 @@ public struct ResolveManifests: Sendable {
     }
 
     /// `created` of the image manifest `digest`.
-    private func created(_ registry: RegistryAddress, _ repo: String, _ digest: Digest, client: RegistryClient) async throws -> String? {
+    private func created(_ registry: RegistryAddress, _ repo: String, _ digest: Digest, client: RegistryClient) async throws
+        -> String?
+    {
         let (_, body) = try await client.manifest(registry, repo: repo, reference: digest.description)
         let manifest = try Manifest.parse(body, reference: "\(registry.written)/\(repo)@\(digest)")
         guard let config = manifest.config, let configDigest = Digest(config.digest) else { return nil }
         return try await created(registry, repo, configDigest: configDigest, client: client)
     }
 
-    private func created(_ registry: RegistryAddress, _ repo: String, configDigest: Digest, client: RegistryClient) async throws -> String? {
+    private func created(_ registry: RegistryAddress, _ repo: String, configDigest: Digest, client: RegistryClient) async throws
+        -> String?
+    {
         let data = try await client.blobData(registry, repo: repo, digest: configDigest)
         return (try? JSONDecoder().decode(ImageConfig.self, from: data))?.created
     }
@@ -116,7 +120,8 @@ extension Record {
 extension ResolveManifests {
     /// `reg-manifest --raw`: writes each manifest's bytes as the registry serves
     /// them (checked against their digest), one after the other, each ending in a newline.
-    public func runRaw<Input: AsyncSequence & Sendable>(_ input: Input, _ context: ToolContext) async where Input.Element == Record {
+    public func runRaw<Input: AsyncSequence & Sendable>(_ input: Input, _ context: ToolContext) async
+    where Input.Element == Record {
         do {
             for try await record in input {
                 do {

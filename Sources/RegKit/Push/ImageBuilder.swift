@@ -32,7 +32,10 @@ public struct ImageBuilder: Sendable {
     /// One platform gives an image manifest; several give an index.
     public var platforms: [Platform]
 
-    public init(format: Format = .oci, created: Date = Date(timeIntervalSince1970: 1_700_000_000), platforms: [Platform] = [Platform(os: "linux", architecture: "amd64")]) {
+    public init(
+        format: Format = .oci, created: Date = Date(timeIntervalSince1970: 1_700_000_000),
+        platforms: [Platform] = [Platform(os: "linux", architecture: "amd64")]
+    ) {
         self.format = format
         self.created = created
         self.platforms = platforms
@@ -72,7 +75,10 @@ public struct ImageBuilder: Sendable {
                 "layers": [ImageBuilder.object(layerDescriptor)],
             ])
             children.append((manifestType, manifest))
-            entries.append(Descriptor(mediaType: manifestType, digest: Digest(of: manifest).description, size: Int64(manifest.count), platform: platform))
+            entries.append(
+                Descriptor(
+                    mediaType: manifestType, digest: Digest(of: manifest).description, size: Int64(manifest.count),
+                    platform: platform))
         }
         if platforms.count == 1, let only = children.first {
             return Image(blobs: blobs, children: [], mediaType: only.mediaType, manifest: only.data)

@@ -9,14 +9,17 @@ public struct ImagePusher: Sendable {
 
     /// - Returns: the digest of the top manifest.
     @discardableResult
-    public func push(_ image: ImageBuilder.Image, to registry: RegistryAddress, repo: String, tag: String) async throws -> Digest {
+    public func push(_ image: ImageBuilder.Image, to registry: RegistryAddress, repo: String, tag: String) async throws -> Digest
+    {
         for blob in image.blobs {
             _ = try await client.uploadBlob(registry, repo: repo, body: blob.data)
         }
         for child in image.children {
-            try await client.putManifest(registry, repo: repo, reference: Digest(of: child.data).description, body: child.data, mediaType: child.mediaType)
+            try await client.putManifest(
+                registry, repo: repo, reference: Digest(of: child.data).description, body: child.data, mediaType: child.mediaType)
         }
-        return try await client.putManifest(registry, repo: repo, reference: tag, body: image.manifest, mediaType: image.mediaType)
+        return try await client.putManifest(
+            registry, repo: repo, reference: tag, body: image.manifest, mediaType: image.mediaType)
     }
 }
 
@@ -44,7 +47,8 @@ public struct SeedImages: Sendable {
     public var names: [String] {
         let width = max(String(repositories - 1).count, 2)
         return (0..<repositories).map { i in
-            repositories == 1 && !prefix.hasSuffix("/") && !prefix.isEmpty ? prefix : prefix + String(repeating: "0", count: width - String(i).count) + String(i)
+            repositories == 1 && !prefix.hasSuffix("/") && !prefix.isEmpty
+                ? prefix : prefix + String(repeating: "0", count: width - String(i).count) + String(i)
         }
     }
 

@@ -70,17 +70,44 @@ extension Record {
     private mutating func setString(_ key: String, _ value: String?) { self[key] = value.map(JSONValue.string) }
 
     /// The registry exactly as the user wrote it.
-    public var registry: String? { get { string("registry") } set { setString("registry", newValue) } }
-    public var repo: String? { get { string("repo") } set { setString("repo", newValue) } }
-    public var tag: String? { get { string("tag") } set { setString("tag", newValue) } }
-    public var digest: String? { get { string("digest") } set { setString("digest", newValue) } }
-    public var mediaType: String? { get { string("mediaType") } set { setString("mediaType", newValue) } }
-    public var platform: String? { get { string("platform") } set { setString("platform", newValue) } }
+    public var registry: String? {
+        get { string("registry") }
+        set { setString("registry", newValue) }
+    }
+    public var repo: String? {
+        get { string("repo") }
+        set { setString("repo", newValue) }
+    }
+    public var tag: String? {
+        get { string("tag") }
+        set { setString("tag", newValue) }
+    }
+    public var digest: String? {
+        get { string("digest") }
+        set { setString("digest", newValue) }
+    }
+    public var mediaType: String? {
+        get { string("mediaType") }
+        set { setString("mediaType", newValue) }
+    }
+    public var platform: String? {
+        get { string("platform") }
+        set { setString("platform", newValue) }
+    }
     /// RFC 3339 time from the image config.
-    public var created: String? { get { string("created") } set { setString("created", newValue) } }
+    public var created: String? {
+        get { string("created") }
+        set { setString("created", newValue) }
+    }
     /// Set when this record failed in some tool; later tools pass the record through.
-    public var error: String? { get { string("error") } set { setString("error", newValue) } }
-    public var status: String? { get { string("status") } set { setString("status", newValue) } }
+    public var error: String? {
+        get { string("error") }
+        set { setString("error", newValue) }
+    }
+    public var status: String? {
+        get { string("status") }
+        set { setString("status", newValue) }
+    }
 
     public var size: Int64? {
         get { fields["size"]?.intValue }

@@ -68,7 +68,9 @@ extension Record {
     /// The registry this record names.
     /// - Throws: ``RecordFieldError`` when the field is missing, ``ReferenceError`` when it is invalid.
     public func registryAddress() throws -> RegistryAddress {
-        guard let registry else { throw RecordFieldError.missing("registry", in: self, hint: "records come from reg-ls or reg-tags") }
+        guard let registry else {
+            throw RecordFieldError.missing("registry", in: self, hint: "records come from reg-ls or reg-tags")
+        }
         return try RegistryAddress(registry)
     }
 

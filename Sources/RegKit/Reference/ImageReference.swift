@@ -53,7 +53,9 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
             guard let first = component.utf8.first, let last = component.utf8.last,
                 isLowerAlnum(first), isLowerAlnum(last)
             else { return false }
-            return component.utf8.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+            return component.utf8.allSatisfy {
+                isLowerAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            }
         }
     }
 

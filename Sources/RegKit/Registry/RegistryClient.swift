@@ -40,7 +40,9 @@ public final class RegistryClient: Sendable {
 
     /// - Parameters:
     ///   - log: receives one line per retry, for `--verbose`.
-    public init(options: ClientOptions = .init(), credentials: CredentialStore, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        options: ClientOptions = .init(), credentials: CredentialStore, log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.options = options
         self.limiter = AsyncLimiter(options.jobs)
         self.log = log
@@ -55,7 +57,9 @@ public final class RegistryClient: Sendable {
 
     /// Sends one request to `registry`, authorized for `scope`, retrying as the policy says.
     /// - Returns: the response, whatever its status.
-    public func send(_ request: HTTPRequest, to registry: RegistryAddress, scope: AuthScope, what: String) async throws -> HTTPResponse {
+    public func send(_ request: HTTPRequest, to registry: RegistryAddress, scope: AuthScope, what: String) async throws
+        -> HTTPResponse
+    {
         try await limiter.run {
             var request = request
             if let authorization = try await authenticator.authorization(host: registry.host, scope: scope) {
@@ -70,7 +74,8 @@ public final class RegistryClient: Sendable {
                 {
                     request.setHeader("Authorization", authorization)
                     request.sink?.reset()
-                    response = try await RegistryClient.performWithRetries(request, tls: options.tls, retry: options.retry, log: log)
+                    response = try await RegistryClient.performWithRetries(
+                        request, tls: options.tls, retry: options.retry, log: log)
                 } else if request.header("Authorization") == nil {
                     throw RegistryError.unauthenticated(registry: registry.written, what: what)
                 }
@@ -92,10 +97,14 @@ public final class RegistryClient: Sendable {
                 let response = try await CurlEngine.shared.perform(request, tls: tls)
                 guard RetryPolicy.isRetryable(status: response.status), attempt < retry.retries else { return response }
                 pause = retry.delay(attempt: attempt, retryAfter: response.header("Retry-After"))
-                log("\(request.method.rawValue) \(request.url): HTTP \(response.status), retry \(attempt + 1)/\(retry.retries) in \(String(format: "%.1f", pause)) s")
+                log(
+                    "\(request.method.rawValue) \(request.url): HTTP \(response.status), retry \(attempt + 1)/\(retry.retries) in \(String(format: "%.1f", pause)) s"
+                )
             } catch let error as TransportError where error.isTransient && attempt < retry.retries {
                 pause = retry.delay(attempt: attempt)
-                log("\(request.method.rawValue) \(request.url): \(error.detail), retry \(attempt + 1)/\(retry.retries) in \(String(format: "%.1f", pause)) s")
+                log(
+                    "\(request.method.rawValue) \(request.url): \(error.detail), retry \(attempt + 1)/\(retry.retries) in \(String(format: "%.1f", pause)) s"
+                )
             }
             attempt += 1
             request.sink?.reset()
@@ -104,7 +113,9 @@ public final class RegistryClient: Sendable {
     }
 
     /// Turns a response that is not 2xx into the error it means.
-    func failure(_ response: HTTPResponse, registry: RegistryAddress, scope: AuthScope, what: String, method: HTTPRequest.Method) -> RegistryError {
+    func failure(_ response: HTTPResponse, registry: RegistryAddress, scope: AuthScope, what: String, method: HTTPRequest.Method)
+        -> RegistryError
+    {
         let code = RegistryClient.errorCode(response.body)
         switch response.status {
         case 404:
@@ -156,13 +167,15 @@ public final class RegistryClient: Sendable {
                 throw failure(response, registry: registry, scope: scope, what: what, method: .get)
             }
             guard let page = try? JSONDecoder().decode(T.self, from: response.body) else {
-                throw RegistryError.unexpected(what: what, status: response.status, message: "answer is not the JSON the API defines")
+                throw RegistryError.unexpected(
+                    what: what, status: response.status, message: "answer is not the JSON the API defines")
             }
             try await each(page)
             url = LinkHeader.next(response.headerValues("Link"), requestURL: current)
             if let next = url, TransportError.hostPart(of: next) != registry.host {
                 // Credentials belong to the registry: never follow a page link elsewhere.
-                throw RegistryError.unexpected(what: what, status: response.status, message: "next page link leads to another host: \(next)")
+                throw RegistryError.unexpected(
+                    what: what, status: response.status, message: "next page link leads to another host: \(next)")
             }
         }
     }
@@ -197,9 +210,12 @@ public final class RegistryClient: Sendable {
     /// Falls back to GET when the registry does not send `Docker-Content-Digest`.
     public func head(_ registry: RegistryAddress, repo: String, reference: String) async throws -> ManifestHead {
         let what = ImageReference.display(registry, repo, reference)
-        let request = HTTPRequest(.head, manifestURL(registry, repo, reference), headers: [("Accept", MediaType.manifestAcceptHeader)])
+        let request = HTTPRequest(
+            .head, manifestURL(registry, repo, reference), headers: [("Accept", MediaType.manifestAcceptHeader)])
         let response = try await send(request, to: registry, scope: .pull(repo), what: what)
-        guard response.isSuccess else { throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .head) }
+        guard response.isSuccess else {
+            throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .head)
+        }
         guard let digest = response.header("Docker-Content-Digest").flatMap(Digest.init),
             let type = response.header("Content-Type").map(MediaType.normalize),
             let size = response.header("Content-Length").flatMap(Int64.init)
@@ -214,15 +230,22 @@ public final class RegistryClient: Sendable {
 
     /// A manifest's bytes, checked against the digest it was asked by (or the one
     /// the registry names for a tag).
-    public func manifest(_ registry: RegistryAddress, repo: String, reference: String) async throws -> (head: ManifestHead, body: Data) {
+    public func manifest(_ registry: RegistryAddress, repo: String, reference: String) async throws -> (
+        head: ManifestHead, body: Data
+    ) {
         let what = ImageReference.display(registry, repo, reference)
-        let request = HTTPRequest(.get, manifestURL(registry, repo, reference), headers: [("Accept", MediaType.manifestAcceptHeader)])
+        let request = HTTPRequest(
+            .get, manifestURL(registry, repo, reference), headers: [("Accept", MediaType.manifestAcceptHeader)])
         let response = try await send(request, to: registry, scope: .pull(repo), what: what)
-        guard response.isSuccess else { throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .get) }
+        guard response.isSuccess else {
+            throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .get)
+        }
         let actual = Digest(of: response.body)
         let claimed = Digest(reference) ?? response.header("Docker-Content-Digest").flatMap(Digest.init)
         var type = response.header("Content-Type").map(MediaType.normalize) ?? ""
-        if type.isEmpty || type == "application/json", let declared = try? Manifest.parse(response.body, reference: what).mediaType {
+        if type.isEmpty || type == "application/json",
+            let declared = try? Manifest.parse(response.body, reference: what).mediaType
+        {
             type = declared
         }
         if let claimed, claimed != actual, !MediaType.isSchema1(type) {
@@ -236,11 +259,16 @@ public final class RegistryClient: Sendable {
     /// Stores a manifest under `reference` (a tag or its digest).
     /// - Returns: the manifest's digest.
     @discardableResult
-    public func putManifest(_ registry: RegistryAddress, repo: String, reference: String, body: Data, mediaType: String) async throws -> Digest {
+    public func putManifest(_ registry: RegistryAddress, repo: String, reference: String, body: Data, mediaType: String)
+        async throws -> Digest
+    {
         let what = ImageReference.display(registry, repo, reference)
-        let request = HTTPRequest(.put, manifestURL(registry, repo, reference), headers: [("Content-Type", mediaType)], body: DataSource(body))
+        let request = HTTPRequest(
+            .put, manifestURL(registry, repo, reference), headers: [("Content-Type", mediaType)], body: DataSource(body))
         let response = try await send(request, to: registry, scope: .push(repo), what: what)
-        guard response.isSuccess else { throw failure(response, registry: registry, scope: .push(repo), what: what, method: .put) }
+        guard response.isSuccess else {
+            throw failure(response, registry: registry, scope: .push(repo), what: what, method: .put)
+        }
         return Digest(of: body)
     }
 
@@ -253,7 +281,9 @@ public final class RegistryClient: Sendable {
         let request = HTTPRequest(.delete, manifestURL(registry, repo, reference))
         let response = try await send(request, to: registry, scope: .delete(repo), what: what)
         if response.status == 404 { return false }
-        guard response.isSuccess else { throw failure(response, registry: registry, scope: .delete(repo), what: what, method: .delete) }
+        guard response.isSuccess else {
+            throw failure(response, registry: registry, scope: .delete(repo), what: what, method: .delete)
+        }
         return true
     }
 
@@ -262,12 +292,16 @@ public final class RegistryClient: Sendable {
     /// Fetches a blob into `sink` (or only hashes it), checking its digest.
     /// - Returns: the number of bytes.
     @discardableResult
-    public func blob(_ registry: RegistryAddress, repo: String, digest: Digest, into sink: (any BodySink)? = nil) async throws -> Int64 {
+    public func blob(_ registry: RegistryAddress, repo: String, digest: Digest, into sink: (any BodySink)? = nil) async throws
+        -> Int64
+    {
         let what = "\(registry.written)/\(repo)@\(digest)"
         let hashing = DigestingSink(next: sink)
         let request = HTTPRequest(.get, registry.baseURL + "/v2/\(repo)/blobs/\(digest)", sink: hashing)
         let response = try await send(request, to: registry, scope: .pull(repo), what: what)
-        guard response.isSuccess else { throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .get) }
+        guard response.isSuccess else {
+            throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .get)
+        }
         let actual = hashing.finish()
         guard actual == digest else {
             throw RegistryError.digestMismatch(what: what, expected: digest.description, actual: actual.description)
@@ -288,7 +322,9 @@ public final class RegistryClient: Sendable {
         let request = HTTPRequest(.head, registry.baseURL + "/v2/\(repo)/blobs/\(digest)")
         let response = try await send(request, to: registry, scope: .push(repo), what: what)
         if response.status == 404 { return false }
-        guard response.isSuccess else { throw failure(response, registry: registry, scope: .push(repo), what: what, method: .head) }
+        guard response.isSuccess else {
+            throw failure(response, registry: registry, scope: .push(repo), what: what, method: .head)
+        }
         return true
     }
 
@@ -298,7 +334,8 @@ public final class RegistryClient: Sendable {
         let digest = Digest(of: body)
         if try await blobExists(registry, repo: repo, digest: digest) { return digest }
         let what = "\(registry.written)/\(repo) upload"
-        let start = try await send(HTTPRequest(.post, registry.baseURL + "/v2/\(repo)/blobs/uploads/"), to: registry, scope: .push(repo), what: what)
+        let start = try await send(
+            HTTPRequest(.post, registry.baseURL + "/v2/\(repo)/blobs/uploads/"), to: registry, scope: .push(repo), what: what)
         guard start.status == 202, let location = start.header("Location") else {
             throw failure(start, registry: registry, scope: .push(repo), what: what, method: .post)
         }

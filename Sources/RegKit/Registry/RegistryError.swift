@@ -24,9 +24,11 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .denied(let registry, let what, let action, let status):
             return "\(what): \(status == 403 ? "forbidden" : "denied") by \(registry): the credentials lack \(action) permission"
         case .unauthenticated(let registry, let what):
-            return "\(what): \(registry) wants credentials: pass --username with --password-stdin, set REG_USERNAME/REG_PASSWORD, or log in with docker login"
+            return
+                "\(what): \(registry) wants credentials: pass --username with --password-stdin, set REG_USERNAME/REG_PASSWORD, or log in with docker login"
         case .deletionDisabled(let registry):
-            return "\(registry) refuses deletes (405): it runs with storage.delete.enabled false; enable it in the registry's configuration"
+            return
+                "\(registry) refuses deletes (405): it runs with storage.delete.enabled false; enable it in the registry's configuration"
         case .unexpected(let what, let status, let message):
             return "\(what): HTTP \(status)" + (message.isEmpty ? "" : ": \(message)")
         case .digestMismatch(let what, let expected, let actual):

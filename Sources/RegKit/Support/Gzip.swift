@@ -1,5 +1,5 @@
-public import Foundation
 import CZlib
+public import Foundation
 
 /// gzip compression through zlib, for the layers of generated images.
 public enum Gzip {

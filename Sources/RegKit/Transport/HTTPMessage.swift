@@ -2,7 +2,9 @@ public import Foundation
 
 /// One HTTP request, as the transport sends it.
 public struct HTTPRequest: Sendable {
-    public enum Method: String, Sendable { case get = "GET", head = "HEAD", put = "PUT", post = "POST", patch = "PATCH", delete = "DELETE" }
+    public enum Method: String, Sendable {
+        case get = "GET", head = "HEAD", put = "PUT", post = "POST", patch = "PATCH", delete = "DELETE"
+    }
 
     public var method: Method
     public var url: String
@@ -13,7 +15,10 @@ public struct HTTPRequest: Sendable {
     /// Where a successful (2xx) response body goes; by default it is collected in memory.
     public var sink: (any BodySink)?
 
-    public init(_ method: Method, _ url: String, headers: [(name: String, value: String)] = [], body: (any BodySource)? = nil, sink: (any BodySink)? = nil) {
+    public init(
+        _ method: Method, _ url: String, headers: [(name: String, value: String)] = [], body: (any BodySource)? = nil,
+        sink: (any BodySink)? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `Link` header of a paged answer (`_catalog`, `tags/list`).
 public enum LinkHeader {
     /// The target of `rel="next"`, resolved against the URL that was requested.
@@ -61,5 +63,3 @@ public enum LinkHeader {
         return dir + "/" + target
     }
 }
-
-import Foundation
