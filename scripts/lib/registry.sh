@@ -45,3 +45,31 @@ YAML
 stop_registry() {
   [ -f "$1/pid" ] && kill "$(cat "$1/pid")" 2>/dev/null || true
 }
+
+# write_bench_section NAME TEXT: replaces the lines between <!-- NAME:begin -->
+# and <!-- NAME:end --> in BENCHMARKS.md with TEXT (appending the section if new).
+write_bench_section() {
+  local name=$1 text=$2 file=BENCHMARKS.md
+  [ -f "$file" ] || printf '# Benchmarks\n\nMeasured by the scripts in bench/ on this machine; each script rewrites its own section.\n' > "$file"
+  python3 - "$file" "$name" "$text" <<'PY'
+import sys
+path, name, text = sys.argv[1:4]
+begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+doc = open(path).read()
+block = f"{begin}\n{text.rstrip()}\n{end}"
+if begin in doc and end in doc:
+    doc = doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):]
+else:
+    doc = doc.rstrip() + "\n\n" + block + "\n"
+open(path, "w").write(doc)
+PY
+}
+
+# build_release TOOL...: builds the tools in release mode; prints the bin folder.
+build_release() {
+  local tool
+  for tool in "$@"; do
+    swift build -c release --product "$tool" >/dev/null 2>&1 || swift build -c release --product "$tool" >&2 || return 1
+  done
+  swift build -c release --show-bin-path
+}
