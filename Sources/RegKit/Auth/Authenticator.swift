@@ -63,6 +63,12 @@ actor Authenticator {
         return try await authorization(for: challenge, host: host, scope: scope)
     }
 
+    /// True when credentials are known for `host`, so a refusal means "not allowed"
+    /// rather than "who are you?".
+    func hasCredentials(host: String) -> Bool {
+        ((try? credentials.credentials(for: host)) ?? nil) != nil
+    }
+
     private func authorization(for challenge: AuthChallenge, host: String, scope: AuthScope) async throws -> String? {
         switch challenge.scheme {
         case .basic:

@@ -80,6 +80,9 @@ public final class RegistryClient: Sendable {
                     throw RegistryError.unauthenticated(registry: registry.written, what: what)
                 }
                 if response.status == 401 {
+                    guard await authenticator.hasCredentials(host: registry.host) else {
+                        throw RegistryError.unauthenticated(registry: registry.written, what: what)
+                    }
                     throw RegistryError.denied(registry: registry.written, what: what, action: scope.actions, status: 401)
                 }
             }

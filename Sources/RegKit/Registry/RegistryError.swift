@@ -21,8 +21,10 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notFound(let what, let code):
             return "\(what): not found" + (code.map { " (\($0))" } ?? "")
-        case .denied(let registry, let what, let action, let status):
-            return "\(what): \(status == 403 ? "forbidden" : "denied") by \(registry): the credentials lack \(action) permission"
+        case .denied(let registry, let what, let action, let status) where status == 401:
+            return "\(what): denied by \(registry) (HTTP 401): wrong user name or password, or no \(action) permission"
+        case .denied(let registry, let what, let action, _):
+            return "\(what): forbidden by \(registry) (HTTP 403): the credentials lack \(action) permission"
         case .unauthenticated(let registry, let what):
             return
                 "\(what): \(registry) wants credentials: pass --username with --password-stdin, set REG_USERNAME/REG_PASSWORD, or log in with docker login"
