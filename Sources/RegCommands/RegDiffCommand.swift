@@ -3,7 +3,7 @@ import Foundation
 import RegKit
 
 /// `reg-diff TARGET...`: are these registries serving the same images?
-public struct RegDiffCommand: AsyncParsableCommand {
+public struct RegDiffCommand: RegTool {
     public static let configuration = CommandConfiguration(
         commandName: "reg-diff",
         abstract: "Compare the registry in the input records with target registries, like diff(1).",

@@ -2,7 +2,7 @@ public import ArgumentParser
 import RegKit
 
 /// `reg-ls REGISTRY...`: one record per repository.
-public struct RegLsCommand: AsyncParsableCommand {
+public struct RegLsCommand: RegTool {
     public static let configuration = CommandConfiguration(
         commandName: "reg-ls",
         abstract: "List the repositories of registries.",

@@ -2,7 +2,7 @@ public import ArgumentParser
 import RegKit
 
 /// `reg-manifest [REF...]`: resolve tags and digests to manifests.
-public struct RegManifestCommand: AsyncParsableCommand {
+public struct RegManifestCommand: RegTool {
     public static let configuration = CommandConfiguration(
         commandName: "reg-manifest",
         abstract: "Resolve tags to manifest digests, media types, sizes, platforms and creation times.",

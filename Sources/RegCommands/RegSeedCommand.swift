@@ -3,7 +3,7 @@ import Foundation
 import RegKit
 
 /// `reg-seed`: push generated images, for the demo, the tests and the benchmarks.
-public struct RegSeedCommand: AsyncParsableCommand {
+public struct RegSeedCommand: RegTool {
     public static let configuration = CommandConfiguration(
         commandName: "reg-seed",
         abstract: "Fill a registry with small generated images (demo, tests, benchmarks).",

@@ -2,7 +2,7 @@ public import ArgumentParser
 import RegKit
 
 /// `reg-tags [REF...]`: one record per tag.
-public struct RegTagsCommand: AsyncParsableCommand {
+public struct RegTagsCommand: RegTool {
     public static let configuration = CommandConfiguration(
         commandName: "reg-tags",
         abstract: "List the tags of repositories.",

@@ -21,9 +21,9 @@ public struct Record: Sendable, Hashable {
     public init(line: String) throws {
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
+            value = try JSONValue.parse(line)
         } catch {
-            throw RecordError.malformed(detail: Record.describe(error))
+            throw RecordError.malformed(detail: error.description)
         }
         guard case .object(let fields) = value else { throw RecordError.notAnObject }
         self.fields = fields
@@ -50,14 +50,6 @@ public struct Record: Sendable, Hashable {
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return e
     }()
-
-    private static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return "not valid JSON"
-    }
 
     public static func == (a: Record, b: Record) -> Bool { a.fields == b.fields }
     public func hash(into h: inout Hasher) { h.combine(fields) }
