@@ -124,9 +124,12 @@ struct CredentialHelper {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { throw CredentialError.helperFailed(name: name, host: host) }
+        // The host goes into the pipe before the helper starts (it fits the pipe's
+        // buffer): written after, it raced a helper that exits without reading
+        // (one not installed), and the write died of SIGPIPE or trapped on EPIPE.
         input.fileHandleForWriting.write(Data(host.utf8))
         try? input.fileHandleForWriting.close()
+        do { try process.run() } catch { throw CredentialError.helperFailed(name: name, host: host) }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {

@@ -13,6 +13,8 @@ public enum MediaType {
     public static let dockerConfig = "application/vnd.docker.container.image.v1+json"
     public static let ociLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip"
     public static let dockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+    /// OCI 1.1's empty descriptor type: the two bytes `{}`, for artifacts without config or layers.
+    public static let ociEmpty = "application/vnd.oci.empty.v1+json"
 
     /// Every manifest type, best first: sent as `Accept` on every manifest request,
     /// so OCI content is not answered with 404 and HEAD and GET agree on the digest.
@@ -34,7 +36,8 @@ public enum MediaType {
 
     /// Strips parameters (`; charset=utf-8`) and white space from a `Content-Type`.
     public static func normalize(_ contentType: String) -> String {
-        let base = contentType.split(separator: ";", maxSplits: 1).first.map(String.init) ?? contentType
+        // Empty pieces kept: for ";charset=utf-8" the type is "", not the parameter.
+        let base = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         return base.trimmingCharacters(in: .whitespaces).lowercased()
     }
 }

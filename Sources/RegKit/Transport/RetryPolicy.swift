@@ -34,7 +34,8 @@ public struct RetryPolicy: Sendable {
     /// `Retry-After` in seconds: either delta-seconds or an HTTP date.
     public static func parseRetryAfter(_ value: String, now: Date = Date()) -> Double? {
         let text = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(text) { return seconds }
+        // Double() also reads "nan", which would make the pause NaN and trap in Task.sleep.
+        if let seconds = Double(text), !seconds.isNaN { return seconds }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")

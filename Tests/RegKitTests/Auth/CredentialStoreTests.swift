@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+
+@testable import RegKit
+
+@Suite("CredentialStore")
+struct CredentialStoreTests {
+    /// A directory holding `docker-credential-test` and `docker-credential-store`, put
+    /// first on PATH once for the whole process (the store runs `/usr/bin/env
+    /// docker-credential-NAME get`). Each helper answers with its own name as user
+    /// name and the host it read on standard input inside the secret, so a test sees
+    /// both which helper ran and what it was given.
+    static let helperDirectory: String = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reg-cred-helpers-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let script = """
+            #!/bin/sh
+            [ "$1" = "get" ] || exit 2
+            host=$(cat)
+            case "$host" in
+              unknown*) echo "credentials not found in native keychain"; exit 1 ;;
+              broken*) echo "the keychain is locked" ; exit 1 ;;
+              garbage*) echo "this is not JSON"; exit 0 ;;
+            esac
+            printf '{"ServerURL":"%s","Username":"%s","Secret":"secret-for-%s"}\\n' "$host" "$(basename "$0")" "$host"
+
+            """
+        for name in ["docker-credential-test", "docker-credential-store"] {
+            let path = dir + "/" + name
+            try! script.write(toFile: path, atomically: true, encoding: .utf8)
+            try! FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        }
+        let old = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        setenv("PATH", dir + ":" + old, 1)
+        return dir
+    }()
+
+    /// A fresh directory with `config.json` holding `json`.
+    func configDirectory(_ json: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reg-docker-config-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try json.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+
+    func makeStore(config json: String, explicit: Credentials? = nil, extra: [String: String] = [:]) throws -> CredentialStore {
+        _ = CredentialStoreTests.helperDirectory
+        let environment = ["DOCKER_CONFIG": try configDirectory(json)].merging(extra) { _, new in new }
+        return CredentialStore(explicit: explicit, environment: environment)
+    }
+
+    @Test("explicit credentials win over the environment and the Docker config")
+    func explicitFirst() throws {
+        let config = #"{"auths":{"r.example":{"auth":"\#(base64("config:pw"))"}}}"#
+        let store = try makeStore(
+            config: config, explicit: Credentials(username: "flag", password: "p1"),
+            extra: ["REG_USERNAME": "env", "REG_PASSWORD": "p2"])
+        #expect(try store.credentials(for: "r.example") == Credentials(username: "flag", password: "p1"))
+        // Explicit credentials are for whatever registry the run talks to.
+        #expect(try store.credentials(for: "other.example") == Credentials(username: "flag", password: "p1"))
+    }
+
+    @Test("REG_USERNAME and REG_PASSWORD win over the Docker config, only as a pair")
+    func environmentNext() throws {
+        let config = #"{"auths":{"r.example":{"auth":"\#(base64("config:pw"))"}}}"#
+        let both = try makeStore(config: config, extra: ["REG_USERNAME": "env", "REG_PASSWORD": "p2"])
+        #expect(try both.credentials(for: "r.example") == Credentials(username: "env", password: "p2"))
+        let userOnly = try makeStore(config: config, extra: ["REG_USERNAME": "env"])
+        #expect(try userOnly.credentials(for: "r.example") == Credentials(username: "config", password: "pw"))
+    }
+
+    @Test("auths: base64 user:password, keyed host, host:port, https://host/v1/ or http://host:port")
+    func auths() throws {
+        let config = """
+            {"auths": {
+              "r.example": {"auth": "\(base64("plain:p1"))"},
+              "127.0.0.1:5000": {"auth": "\(base64("ported:p:with:colons"))"},
+              "https://index.docker.io/v1/": {"auth": "\(base64("hub:p3"))"},
+              "http://10.0.0.1:8080": {"auth": "\(base64("http:p4"))"},
+              "fields.example": {"username": "u5", "password": "p5"}
+            }}
+            """
+        let store = try makeStore(config: config)
+        #expect(try store.credentials(for: "r.example") == Credentials(username: "plain", password: "p1"))
+        #expect(try store.credentials(for: "127.0.0.1:5000") == Credentials(username: "ported", password: "p:with:colons"))
+        #expect(try store.credentials(for: "index.docker.io") == Credentials(username: "hub", password: "p3"))
+        #expect(try store.credentials(for: "10.0.0.1:8080") == Credentials(username: "http", password: "p4"))
+        #expect(try store.credentials(for: "fields.example") == Credentials(username: "u5", password: "p5"))
+        // The port is part of the key: credentials go only to the registry they were given for.
+        #expect(try store.credentials(for: "127.0.0.1") == nil)
+        #expect(try store.credentials(for: "r.example:5000") == nil)
+        #expect(try store.credentials(for: "elsewhere.example") == nil)
+    }
+
+    @Test("DOCKER_CONFIG overrides HOME; HOME/.docker/config.json otherwise")
+    func dockerConfigOverride() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("reg-home-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home + "/.docker", withIntermediateDirectories: true)
+        try #"{"auths":{"r.example":{"auth":"\#(base64("home:p"))"}}}"#.write(
+            toFile: home + "/.docker/config.json", atomically: true, encoding: .utf8)
+        let override = try configDirectory(#"{"auths":{"r.example":{"auth":"\#(base64("override:p"))"}}}"#)
+
+        let fromHome = CredentialStore(explicit: nil, environment: ["HOME": home])
+        #expect(try fromHome.credentials(for: "r.example") == Credentials(username: "home", password: "p"))
+        let overridden = CredentialStore(explicit: nil, environment: ["HOME": home, "DOCKER_CONFIG": override])
+        #expect(try overridden.credentials(for: "r.example") == Credentials(username: "override", password: "p"))
+    }
+
+    @Test("no Docker config at all means anonymous")
+    func noConfig() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("reg-none-\(UUID().uuidString)").path
+        #expect(try CredentialStore(explicit: nil, environment: ["DOCKER_CONFIG": missing]).credentials(for: "r") == nil)
+        #expect(try CredentialStore(explicit: nil, environment: [:]).credentials(for: "r") == nil)
+    }
+
+    @Test("an unreadable config or auth entry is an error naming the file")
+    func unreadable() throws {
+        let invalidJSON = try makeStore(config: "{not json")
+        let error = #expect(throws: CredentialError.self) { try invalidJSON.credentials(for: "r.example") }
+        #expect(error?.description.contains("config.json") == true)
+
+        let badAuth = try makeStore(config: #"{"auths":{"r.example":{"auth":"%%%not-base64"}}}"#)
+        #expect(throws: CredentialError.self) { try badAuth.credentials(for: "r.example") }
+        let noColon = try makeStore(config: #"{"auths":{"r.example":{"auth":"\#(base64("nocolon"))"}}}"#)
+        #expect(throws: CredentialError.self) { try noColon.credentials(for: "r.example") }
+    }
+
+    @Test("credHelpers: the host's helper runs with the host on stdin")
+    func credHelpers() throws {
+        let config = """
+            {"auths": {"helped.example:5000": {"auth": "\(base64("shadowed:p"))"}, "plain.example": {"auth": "\(base64("plain:p"))"}},
+             "credHelpers": {"helped.example:5000": "test", "unknown.example": "test"}}
+            """
+        let store = try makeStore(config: config)
+        #expect(
+            try store.credentials(for: "helped.example:5000")
+                == Credentials(username: "docker-credential-test", password: "secret-for-helped.example:5000"))
+        // A host without a helper entry falls back to auths.
+        #expect(try store.credentials(for: "plain.example") == Credentials(username: "plain", password: "p"))
+        // The helper says "credentials not found": anonymous, not an error.
+        #expect(try store.credentials(for: "unknown.example") == nil)
+    }
+
+    @Test("credsStore: asked for any host that auths does not answer")
+    func credsStore() throws {
+        let config = """
+            {"auths": {"stored.example": {}, "inline.example": {"auth": "\(base64("inline:p"))"}}, "credsStore": "store"}
+            """
+        let store = try makeStore(config: config)
+        #expect(
+            try store.credentials(for: "stored.example")
+                == Credentials(username: "docker-credential-store", password: "secret-for-stored.example"))
+        #expect(
+            try store.credentials(for: "127.0.0.1:5001")
+                == Credentials(username: "docker-credential-store", password: "secret-for-127.0.0.1:5001"))
+        #expect(try store.credentials(for: "inline.example") == Credentials(username: "inline", password: "p"))
+        #expect(try store.credentials(for: "unknown.example:443") == nil)
+    }
+
+    @Test("a helper that fails, answers nonsense or is not installed is an error naming it")
+    func helperFailures() throws {
+        let store = try makeStore(config: #"{"credsStore": "store", "credHelpers": {"absent.example": "absent-xyz"}}"#)
+        for host in ["broken.example", "garbage.example", "absent.example"] {
+            let error = #expect(throws: CredentialError.self) { try store.credentials(for: host) }
+            guard case .helperFailed(_, let failedHost) = error else {
+                Issue.record("expected helperFailed for \(host), got \(String(describing: error))")
+                continue
+            }
+            #expect(failedHost == host)
+            #expect(error?.description.contains(host) == true)
+        }
+        let absent = #expect(throws: CredentialError.self) { try store.credentials(for: "absent.example") }
+        #expect(absent?.description.contains("docker-credential-absent-xyz") == true)
+    }
+
+    @Test("answers are remembered per host, so a helper runs once")
+    func cached() throws {
+        let dir = try configDirectory(#"{"auths":{"r.example":{"auth":"\#(base64("first:p"))"}}}"#)
+        let store = CredentialStore(explicit: nil, environment: ["DOCKER_CONFIG": dir])
+        #expect(try store.credentials(for: "r.example") == Credentials(username: "first", password: "p"))
+        #expect(try store.credentials(for: "s.example") == nil)
+        try #"{"auths":{"r.example":{"auth":"\#(base64("second:p"))"},"s.example":{"auth":"\#(base64("s:p"))"}}}"#.write(
+            toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        #expect(try store.credentials(for: "r.example") == Credentials(username: "first", password: "p"))
+        #expect(try store.credentials(for: "s.example") == nil)
+    }
+
+    @Test("Basic authorization is base64 of user:password")
+    func basicAuthorization() {
+        #expect(Credentials(username: "aladdin", password: "opensesame").basicAuthorization == "Basic YWxhZGRpbjpvcGVuc2VzYW1l")
+    }
+}

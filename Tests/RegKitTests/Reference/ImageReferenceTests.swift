@@ -1,0 +1,175 @@
+import Testing
+
+@testable import RegKit
+
+@Suite("ImageReference parsing")
+struct ImageReferenceTests {
+    static let hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+    func parse(_ text: String) throws -> ImageReference { try ImageReference(parsing: text) }
+
+    @Test("a registry alone: host, host:port, http://host:port, https://host")
+    func registryAlone() throws {
+        for text in ["r.example", "127.0.0.1:5000", "http://127.0.0.1:5000", "https://r.example", "localhost"] {
+            let reference = try parse(text)
+            #expect(reference.registry.written == text)
+            #expect(reference.repo == nil)
+            #expect(reference.tag == nil)
+            #expect(reference.digest == nil)
+            #expect(reference.manifestReference == nil)
+            #expect(reference.description == text)
+        }
+        #expect(try parse("http://127.0.0.1:5000").registry.plainHTTP)
+        #expect(try !parse("127.0.0.1:5000").registry.plainHTTP)
+        #expect(try !parse("https://r.example").registry.plainHTTP)
+    }
+
+    @Test("registry/repo: the registry is kept as written, without the path")
+    func repo() throws {
+        let plain = try parse("http://127.0.0.1:5000/library/busybox")
+        #expect(plain.registry.written == "http://127.0.0.1:5000")
+        #expect(plain.registry.host == "127.0.0.1:5000")
+        #expect(plain.registry.plainHTTP)
+        #expect(plain.repo == "library/busybox")
+        #expect(plain.tag == nil)
+        #expect(plain.digest == nil)
+
+        let secure = try parse("https://r.example/app")
+        #expect(secure.registry.written == "https://r.example")
+        #expect(!secure.registry.plainHTTP)
+        #expect(secure.repo == "app")
+
+        let port = try parse("127.0.0.1:5000/app")
+        #expect(port.registry.written == "127.0.0.1:5000")
+        #expect(port.repo == "app")
+        #expect(port.tag == nil, "the port's colon is not a tag")
+    }
+
+    @Test("nested repositories and the separators of the OCI grammar")
+    func nested() throws {
+        let reference = try parse("r.example:443/team/sub-group/app_x.y__z:1.0")
+        #expect(reference.registry.written == "r.example:443")
+        #expect(reference.repo == "team/sub-group/app_x.y__z")
+        #expect(reference.tag == "1.0")
+        #expect(try parse("r/a/b/c/d/e").repo == "a/b/c/d/e")
+        #expect(try parse("r/0/9").repo == "0/9")
+    }
+
+    @Test("registry/repo:tag")
+    func tag() throws {
+        let reference = try parse("127.0.0.1:5000/team/app:v1.2.3-rc_1")
+        #expect(reference.registry.written == "127.0.0.1:5000")
+        #expect(reference.repo == "team/app")
+        #expect(reference.tag == "v1.2.3-rc_1")
+        #expect(reference.digest == nil)
+        #expect(reference.manifestReference == "v1.2.3-rc_1")
+        #expect(reference.description == "127.0.0.1:5000/team/app:v1.2.3-rc_1")
+        #expect(try parse("r/a:LATEST").tag == "LATEST")
+        #expect(try parse("r/a:_x").tag == "_x")
+        #expect(try parse("r/a:" + String(repeating: "t", count: 128)).tag?.count == 128)
+    }
+
+    @Test("registry/repo@sha256:...")
+    func digest() throws {
+        let reference = try parse("http://127.0.0.1:5000/app@sha256:" + ImageReferenceTests.hex)
+        #expect(reference.registry.written == "http://127.0.0.1:5000")
+        #expect(reference.repo == "app")
+        #expect(reference.tag == nil)
+        #expect(reference.digest?.hex == ImageReferenceTests.hex)
+        #expect(reference.manifestReference == "sha256:" + ImageReferenceTests.hex)
+        #expect(reference.description == "http://127.0.0.1:5000/app@sha256:" + ImageReferenceTests.hex)
+    }
+
+    @Test("registry/repo:tag@sha256:... keeps both; the digest is what is fetched")
+    func tagAndDigest() throws {
+        let text = "r.example:5000/team/app:1.0@sha256:" + ImageReferenceTests.hex
+        let reference = try parse(text)
+        #expect(reference.registry.written == "r.example:5000")
+        #expect(reference.repo == "team/app")
+        #expect(reference.tag == "1.0")
+        #expect(reference.digest?.hex == ImageReferenceTests.hex)
+        #expect(reference.manifestReference == "sha256:" + ImageReferenceTests.hex)
+        #expect(reference.description == text)
+    }
+
+    @Test(
+        "invalid repositories name the repository and the input",
+        arguments: [
+            ("r/Team/app", "Team/app"),
+            ("r//app", "/app"),
+            ("r/app/", "app/"),
+            ("r/-app", "-app"),
+            ("r/app-", "app-"),
+            ("r/team/.app", "team/.app"),
+            ("r/a b", "a b"),
+            ("r/a:b:c", "a:b"),
+            ("r/:tag", ""),
+            ("http://127.0.0.1:5000/App:1", "App"),
+        ])
+    func invalidRepository(_ text: String, _ repo: String) {
+        #expect(throws: ReferenceError.invalidRepository(repo, in: text)) { try ImageReference(parsing: text) }
+    }
+
+    @Test("a repository longer than 255 characters is refused")
+    func longRepository() {
+        let name = String(repeating: "a", count: 256)
+        #expect(throws: ReferenceError.invalidRepository(name, in: "r/" + name)) { try ImageReference(parsing: "r/" + name) }
+        #expect(ImageReference.isValidRepository(String(repeating: "a", count: 255)))
+    }
+
+    @Test(
+        "invalid tags name the tag and the input",
+        arguments: [
+            ("r/app:", ""),
+            ("r/app:-x", "-x"),
+            ("r/app:.x", ".x"),
+            ("r/app:a+b", "a+b"),
+            ("r/app:a/b", "a/b"),
+            ("r/app:" + String(repeating: "t", count: 129), String(repeating: "t", count: 129)),
+        ])
+    func invalidTag(_ text: String, _ tag: String) {
+        #expect(throws: ReferenceError.invalidTag(tag, in: text)) { try ImageReference(parsing: text) }
+    }
+
+    @Test(
+        "invalid digests name the digest and the input",
+        arguments: [
+            ("r/app@", ""),
+            ("r/app@sha256:abc", "sha256:abc"),
+            ("r/app@sha512:" + ImageReferenceTests.hex, "sha512:" + ImageReferenceTests.hex),
+            ("r/app@sha256:" + ImageReferenceTests.hex.uppercased(), "sha256:" + ImageReferenceTests.hex.uppercased()),
+            ("r/app@" + ImageReferenceTests.hex, ImageReferenceTests.hex),
+        ])
+    func invalidDigest(_ text: String, _ digest: String) {
+        #expect(throws: ReferenceError.invalidDigest(digest, in: text)) { try ImageReference(parsing: text) }
+    }
+
+    @Test("an invalid registry part is reported as a registry error")
+    func invalidRegistry() {
+        #expect(throws: ReferenceError.invalidRegistry("http://")) { try ImageReference(parsing: "http://") }
+        #expect(throws: ReferenceError.invalidRegistry("user@r")) { try ImageReference(parsing: "user@r/app") }
+        #expect(throws: ReferenceError.invalidRegistry("")) { try ImageReference(parsing: "") }
+        #expect(throws: ReferenceError.invalidRegistry("")) { try ImageReference(parsing: "/app") }
+    }
+
+    @Test("messages quote the whole input and the offending part")
+    func messages() {
+        let tag = ReferenceError.invalidTag("-x", in: "r/app:-x").description
+        #expect(tag.contains("'r/app:-x'"))
+        #expect(tag.contains("'-x'"))
+        let repo = ReferenceError.invalidRepository("Team", in: "r/Team").description
+        #expect(repo.contains("'r/Team'"))
+        #expect(repo.contains("'Team'"))
+        #expect(repo.contains("lower-case"))
+        let digest = ReferenceError.invalidDigest("sha256:abc", in: "r/a@sha256:abc").description
+        #expect(digest.contains("'r/a@sha256:abc'"))
+        #expect(digest.contains("64 lower-case hex"))
+    }
+
+    @Test("a reference built from parts prints as a person writes it")
+    func description() throws {
+        let registry = try RegistryAddress("http://h:1")
+        #expect(ImageReference(registry: registry, repo: "a/b", tag: "t").description == "http://h:1/a/b:t")
+        #expect(ImageReference(registry: registry).description == "http://h:1")
+    }
+}

@@ -1,0 +1,71 @@
+import Testing
+
+@testable import RegKit
+
+@Suite("RegistryAddress")
+struct RegistryAddressTests {
+    @Test("host alone speaks HTTPS")
+    func host() throws {
+        let address = try RegistryAddress("registry.example")
+        #expect(address.written == "registry.example")
+        #expect(address.host == "registry.example")
+        #expect(!address.plainHTTP)
+        #expect(address.baseURL == "https://registry.example")
+        #expect(address.description == "registry.example")
+    }
+
+    @Test("host:port speaks HTTPS and keeps the port in the host")
+    func hostPort() throws {
+        let address = try RegistryAddress("127.0.0.1:5000")
+        #expect(address.written == "127.0.0.1:5000")
+        #expect(address.host == "127.0.0.1:5000")
+        #expect(!address.plainHTTP)
+        #expect(address.baseURL == "https://127.0.0.1:5000")
+    }
+
+    @Test("http:// means plain HTTP; the written form is kept with its scheme")
+    func plainHTTP() throws {
+        let address = try RegistryAddress("http://127.0.0.1:5000")
+        #expect(address.written == "http://127.0.0.1:5000")
+        #expect(address.host == "127.0.0.1:5000")
+        #expect(address.plainHTTP)
+        #expect(address.baseURL == "http://127.0.0.1:5000")
+    }
+
+    @Test("https:// is HTTPS, written as is")
+    func https() throws {
+        let address = try RegistryAddress("https://r.example")
+        #expect(address.written == "https://r.example")
+        #expect(address.host == "r.example")
+        #expect(!address.plainHTTP)
+        #expect(address.baseURL == "https://r.example")
+    }
+
+    @Test("trailing slashes are tolerated, but the written form is not rewritten")
+    func trailingSlash() throws {
+        let address = try RegistryAddress("http://localhost:5000/")
+        #expect(address.host == "localhost:5000")
+        #expect(address.written == "http://localhost:5000/")
+        #expect(address.baseURL == "http://localhost:5000")
+    }
+
+    @Test("addresses that differ only in how they are written are different records")
+    func writtenFormsDiffer() throws {
+        #expect(try RegistryAddress("r.example") != RegistryAddress("https://r.example"))
+        #expect(try RegistryAddress("r.example").host == RegistryAddress("https://r.example").host)
+    }
+
+    @Test(
+        "not a registry: empty, a path, spaces, user info",
+        arguments: ["", "http://", "https:///", "r.example/team", "http://r.example/v2", "r example", "user@r.example", "/"])
+    func invalid(_ text: String) {
+        #expect(throws: ReferenceError.invalidRegistry(text)) { try RegistryAddress(text) }
+    }
+
+    @Test("the error names the input and the http:// spelling")
+    func message() {
+        let message = ReferenceError.invalidRegistry("a b").description
+        #expect(message.contains("'a b'"))
+        #expect(message.contains("http://host[:port]"))
+    }
+}
