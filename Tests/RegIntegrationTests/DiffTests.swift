@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+
+/// reg-diff against real registries: exactly the differences, with diff(1)'s exit status.
+@Suite("reg-diff against real registries")
+struct DiffTests {
+    /// Two (or more) registries seeded alike: identical digests.
+    static func replicas(_ count: Int, repos: Int = 4, tags: Int = 3) async throws -> [RegistryServer] {
+        var servers: [RegistryServer] = []
+        for _ in 0..<count {
+            let server = try await RegistryServer.start()
+            try InventoryTests.seed(
+                server, [server.registry, "--repos", "\(repos)", "--tags", "\(tags)", "--prefix", "team/app"])
+            try InventoryTests.seed(server, ["\(server.registry)/team/multi:1.0", "--platforms", "linux/amd64,linux/arm64/v8"])
+            servers.append(server)
+        }
+        return servers
+    }
+
+    static func diff(_ reference: RegistryServer, _ args: [String], input: String = "reg-ls") throws -> ToolResult {
+        let source = input == "reg-ls" ? "\(toolPath("reg-ls")) \(reference.registry)" : input
+        return try shell("\(source) | \(toolPath("reg-diff")) \(args.joined(separator: " "))")
+    }
+
+    static func delete(_ server: RegistryServer, _ repo: String, tag: String) throws {
+        let head = try reg("reg-manifest", ["\(server.registry)/\(repo):\(tag)"])
+        let digest = try #require(head.records.first?["digest"] as? String)
+        let result = try skopeo(["delete"] + server.skopeoArgs + ["docker://\(server.hostPort)/\(repo)@\(digest)"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test("identical registries: no output, exit 0")
+    func identical() async throws {
+        let servers = try await Self.replicas(2)
+        defer { servers.forEach { $0.stop() } }
+        let result = try Self.diff(servers[0], [servers[1].registry])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("deleted, retagged and extra tags, extra and missing repositories, a changed index: exactly those")
+    func eachKindOfDifference() async throws {
+        let servers = try await Self.replicas(2)
+        defer { servers.forEach { $0.stop() } }
+        let (a, b) = (servers[0], servers[1])
+        try Self.delete(b, "team/app00", tag: "1.0.1")
+        try InventoryTests.seed(b, ["\(b.registry)/team/app01:1.0.2", "--salt", "retagged"])
+        try InventoryTests.seed(b, ["\(b.registry)/team/app02:7.0"])
+        try InventoryTests.seed(b, ["\(b.registry)/only/in-b:1"])
+        try InventoryTests.seed(a, ["\(a.registry)/only/in-a:1"])
+        try InventoryTests.seed(
+            b, ["\(b.registry)/team/multi:1.0", "--platforms", "linux/amd64,linux/arm64/v8", "--salt", "new"])
+        let result = try Self.diff(a, [b.registry])
+        #expect(result.status == 1, "\(result.stderr)")
+        let found = Set(
+            result.records.map { r in
+                [r["diff"], r["repo"], r["tag"] ?? "-", r["target"]].map { "\($0!)" }.joined(separator: " ")
+            })
+        #expect(
+            found == [
+                "missing team/app00 1.0.1 \(b.registry)",
+                "changed team/app01 1.0.2 \(b.registry)",
+                "extra team/app02 7.0 \(b.registry)",
+                "extra only/in-b - \(b.registry)",
+                "missing only/in-a - \(b.registry)",
+                "changed team/multi 1.0 \(b.registry)",
+            ])
+        #expect(result.records.count == 6)
+        let changed = result.records.first { $0["repo"] as? String == "team/app01" }
+        let bDigest = try InventoryTests.digestBySkopeo(b, "team/app01:1.0.2")
+        #expect(changed?["found"] as? String == bDigest)
+        #expect(changed?["digest"] as? String == (try InventoryTests.digestBySkopeo(a, "team/app01:1.0.2")))
+        #expect(changed?["registry"] as? String == a.registry)
+
+        let quiet = try Self.diff(a, ["--no-extra", b.registry])
+        #expect(quiet.records.count == 4)
+        #expect(!quiet.records.contains { $0["diff"] as? String == "extra" })
+
+        // Tag-level input compares those repositories only: no repository extras.
+        let scoped = try Self.diff(a, [b.registry], input: "\(toolPath("reg-tags")) \(a.registry)/team/app02")
+        #expect(scoped.status == 1)
+        #expect(scoped.records.count == 1)
+        #expect(scoped.records.first?["tag"] as? String == "7.0")
+    }
+
+    @Test("three registries at once: each target's differences, named")
+    func threeRegistries() async throws {
+        let servers = try await Self.replicas(3)
+        defer { servers.forEach { $0.stop() } }
+        try Self.delete(servers[2], "team/app03", tag: "1.0.0")
+        let result = try Self.diff(servers[0], [servers[1].registry, servers[2].registry])
+        #expect(result.status == 1)
+        #expect(result.records.count == 1)
+        #expect(result.records.first?["target"] as? String == servers[2].registry)
+        #expect(result.records.first?["diff"] as? String == "missing")
+    }
+
+    @Test("more than 100 repositories and a repository with more than 100 tags")
+    func paging() async throws {
+        var servers: [RegistryServer] = []
+        defer { servers.forEach { $0.stop() } }
+        for _ in 0..<2 {
+            let server = try await RegistryServer.start()
+            servers.append(server)
+            try InventoryTests.seed(server, [server.registry, "--repos", "104", "--prefix", "wide/r"])
+            try InventoryTests.seed(server, [server.registry, "--repos", "1", "--tags", "115", "--prefix", "deep/app"])
+        }
+        let same = try Self.diff(servers[0], [servers[1].registry])
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(same.stdout.isEmpty)
+        try Self.delete(servers[1], "deep/app", tag: "1.1.14")
+        try Self.delete(servers[1], "wide/r103", tag: "1.0.0")
+        let result = try Self.diff(servers[0], [servers[1].registry])
+        #expect(result.status == 1)
+        #expect(Set(result.records.map { "\($0["repo"]!):\($0["tag"] ?? "-")" }) == ["deep/app:1.1.14", "wide/r103:1.0.0"])
+    }
+
+    @Test("snapshot mode: what changed since the snapshot, same output and exit status")
+    func snapshot() async throws {
+        let servers = try await Self.replicas(1)
+        defer { servers.forEach { $0.stop() } }
+        let a = servers[0]
+        let snap = FileManager.default.temporaryDirectory.appendingPathComponent("reg-snap-\(UUID().uuidString).ndjson")
+        defer { try? FileManager.default.removeItem(at: snap) }
+        let saved = try shell(
+            "\(toolPath("reg-ls")) \(a.registry) | \(toolPath("reg-tags")) | \(toolPath("reg-manifest")) > \(snap.path)")
+        #expect(saved.status == 0)
+        let unchanged = try Self.diff(a, ["--snapshot", snap.path])
+        #expect(unchanged.status == 0, "\(unchanged.stderr)")
+        #expect(unchanged.stdout.isEmpty)
+        try InventoryTests.seed(a, ["\(a.registry)/team/app00:1.0.0", "--salt", "moved"])
+        try Self.delete(a, "team/app03", tag: "1.0.2")
+        let result = try Self.diff(a, ["--snapshot", snap.path])
+        #expect(result.status == 1)
+        let found = Set(result.records.map { "\($0["diff"]!) \($0["repo"]!):\($0["tag"] ?? "-") \($0["target"]!)" })
+        #expect(found == ["changed team/app00:1.0.0 \(snap.path)", "extra team/app03:1.0.2 \(snap.path)"])
+    }
+
+    @Test("an unreachable target is one line and exit 2, not a wall of missing")
+    func unreachable() async throws {
+        let servers = try await Self.replicas(1)
+        defer { servers.forEach { $0.stop() } }
+        let dead = try await RegistryServer.start()
+        let deadAddress = dead.registry
+        dead.stop()
+        let result = try Self.diff(servers[0], ["--retries", "0", deadAddress])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        let errors = result.stderr.split(separator: "\n").filter { $0.contains("error") }
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains(deadAddress) == true)
+    }
+
+    @Test("pipelines/check-replicas: silent and 0 when identical, records and a summary when not")
+    func checkReplicasPipeline() async throws {
+        let servers = try await Self.replicas(2)
+        defer { servers.forEach { $0.stop() } }
+        let script = packageRoot().appendingPathComponent("pipelines/check-replicas").path
+        let env = ["PATH": toolDirectory().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+        let same = try shell("\(script) \(servers[0].registry) \(servers[1].registry)", env: env)
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(same.stdout.isEmpty && same.stderr.isEmpty)
+        try Self.delete(servers[1], "team/app00", tag: "1.0.0")
+        let differ = try shell("\(script) \(servers[0].registry) \(servers[1].registry)", env: env)
+        #expect(differ.status == 1)
+        #expect(differ.records.count == 1)
+        #expect(differ.stderr.contains("1 missing"))
+    }
+}
