@@ -92,6 +92,24 @@ public struct ImageBuilder: Sendable {
         return Image(blobs: blobs, children: children, mediaType: indexType, manifest: index)
     }
 
+    /// A manifest that is unique by `note` and holds nothing: OCI 1.1's empty
+    /// descriptor (`{}`) as config and only layer. reg-rm points a tag at it to
+    /// remove the tag where the registry cannot delete tags.
+    public static func placeholder(note: String) -> Image {
+        let empty = Data("{}".utf8)
+        let descriptor = Descriptor(
+            mediaType: MediaType.ociEmpty, digest: Digest(of: empty).description, size: Int64(empty.count))
+        let manifest = json([
+            "schemaVersion": 2,
+            "mediaType": MediaType.ociManifest,
+            "artifactType": MediaType.ociEmpty,
+            "config": object(descriptor),
+            "layers": [object(descriptor)],
+            "annotations": ["org.reg.placeholder": note],
+        ])
+        return Image(blobs: [Blob(descriptor: descriptor, data: empty)], mediaType: MediaType.ociManifest, manifest: manifest)
+    }
+
     static func object(_ d: Descriptor) -> [String: Any] {
         var o: [String: Any] = ["mediaType": d.mediaType ?? "", "digest": d.digest, "size": d.size]
         if let p = d.platform {

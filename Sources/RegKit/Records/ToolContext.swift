@@ -24,7 +24,7 @@ public struct ToolContext: Sendable {
     public static func isTrouble(_ error: any Error) -> Bool {
         switch error {
         case is TransportError, is CredentialError, is ReferenceError: return true
-        case let error as RegistryError: return error.isTrouble
+        case let error as any TroubleReporting: return error.isTrouble
         default: return false
         }
     }
@@ -37,6 +37,12 @@ public struct ToolContext: Sendable {
         for record in records { output.writeLine(record.encoded()) }
         output.flush()
     }
+}
+
+/// An error that knows whether it is about a registry as a whole (trouble, exit
+/// status 2) or about one record (1).
+public protocol TroubleReporting: Error {
+    var isTrouble: Bool { get }
 }
 
 /// The records a tool works on: its reference arguments, or else its input.

@@ -1,5 +1,5 @@
 /// A registry's answer that means "no", or content that is not what it claims.
-public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum RegistryError: TroubleReporting, Sendable, Equatable, CustomStringConvertible {
     /// 404: the repository, tag, manifest or blob does not exist.
     case notFound(what: String, code: String?)
     /// 401 after authenticating, or 403: the credentials lack the permission.

@@ -1,0 +1,112 @@
+/// Where reg-rm looks for other tags that still need a selected digest.
+public enum RemovalScope: String, Sendable, CaseIterable {
+    /// Every repository of the registry: a digest reached from another repository is kept too.
+    case registry
+    /// Only the selection's repositories: enough where deletion is per repository (distribution).
+    case repo
+}
+
+/// The pure part of reg-rm: which selected manifests may go, and in what order.
+///
+/// A selected digest is kept when a tag that stays reaches it: directly, or as a
+/// platform manifest of an index that tag points at. A selected tag that is kept
+/// stays too, so it protects what it reaches in turn (the plan is a fixpoint).
+public struct RemovalPlan: Sendable {
+    /// One selected manifest, resolved.
+    public struct Target: Sendable, Equatable {
+        public var registry: String
+        public var repo: String
+        /// The selected tag; nil when the record named only a digest.
+        public var tag: String?
+        public var digest: String
+        /// For an index: the digests of its platform manifests.
+        public var children: [String]
+
+        public init(registry: String, repo: String, tag: String?, digest: String, children: [String] = []) {
+            self.registry = registry
+            self.repo = repo
+            self.tag = tag
+            self.digest = digest
+            self.children = children
+        }
+
+        /// `registry/repo:tag`, as reasons name tags.
+        public var tagName: String? { tag.map { "\(registry)/\(repo):\($0)" } }
+    }
+
+    /// A digest as the scope sees it: per registry, or per repository.
+    public struct Key: Hashable, Sendable {
+        public var registry: String
+        public var repo: String
+        public var digest: String
+
+        public init(registry: String, repo: String, digest: String, scope: RemovalScope) {
+            self.registry = registry
+            self.repo = scope == .repo ? repo : ""
+            self.digest = digest
+        }
+    }
+
+    public enum Decision: Sendable, Equatable {
+        case delete
+        case kept(reason: String)
+    }
+
+    public let scope: RemovalScope
+    /// Tags outside the selection, by the digests they reach: `registry/repo:tag`.
+    public private(set) var holders: [Key: Set<String>] = [:]
+
+    public init(scope: RemovalScope) { self.scope = scope }
+
+    /// Records that the tag `name` (outside the selection) points at `digest`,
+    /// whose platform manifests are `children`.
+    public mutating func hold(registry: String, repo: String, digest: String, children: [String] = [], by name: String) {
+        for reached in [digest] + children {
+            holders[Key(registry: registry, repo: repo, digest: reached, scope: scope), default: []].insert(name)
+        }
+    }
+
+    /// One decision per target; with `force`, every target is deleted.
+    public func decide(_ targets: [Target], force: Bool) -> [Decision] {
+        guard !force else { return targets.map { _ in .delete } }
+        var plan = self
+        var decisions = [Decision](repeating: .delete, count: targets.count)
+        var changed = true
+        while changed {
+            changed = false
+            for (i, target) in targets.enumerated() where decisions[i] == .delete {
+                let key = Key(registry: target.registry, repo: target.repo, digest: target.digest, scope: scope)
+                guard let others = plan.holders[key]?.subtracting(target.tagName.map { [$0] } ?? []), !others.isEmpty
+                else { continue }
+                decisions[i] = .kept(reason: Self.reason(others))
+                if let name = target.tagName {
+                    plan.hold(
+                        registry: target.registry, repo: target.repo, digest: target.digest, children: target.children, by: name)
+                }
+                changed = true
+            }
+        }
+        return decisions
+    }
+
+    /// "still reached by TAG", naming the first tag and counting the rest.
+    static func reason(_ names: Set<String>) -> String {
+        let sorted = names.sorted()
+        let more = sorted.count > 1 ? " and \(sorted.count - 1) more" : ""
+        return "still reached by \(sorted[0])\(more); --force deletes it anyway"
+    }
+
+    /// The deletions to make, once per manifest: indexes before the platform
+    /// manifests they list, so no tag ever points at a half-deleted image.
+    /// - Returns: indexes into `targets` of the first target of each manifest.
+    public static func deletionOrder(_ targets: [Target], decisions: [Decision]) -> [Int] {
+        var seen = Set<[String]>()
+        var indexes: [Int] = []
+        var images: [Int] = []
+        for (i, target) in targets.enumerated() where decisions[i] == .delete {
+            guard seen.insert([target.registry, target.repo, target.digest]).inserted else { continue }
+            if target.children.isEmpty { images.append(i) } else { indexes.append(i) }
+        }
+        return indexes + images
+    }
+}

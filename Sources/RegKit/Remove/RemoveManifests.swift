@@ -1,0 +1,261 @@
+import Foundation
+import Synchronization
+
+/// `reg-rm`: deletes the manifests the records select (or only their tags), and
+/// never a digest that a tag outside the selection still reaches.
+///
+/// The whole selection is read first: each tag is resolved to its digest, then
+/// every other tag in scope is listed and resolved (with the platform manifests of
+/// indexes), and only then is anything deleted, indexes before the manifests they list.
+/// Each record comes out with `status`: `deleted`, `would-delete` (dry run),
+/// `kept` (with `reason`) or `absent` (already gone, so re-runs converge).
+public struct RemoveManifests: Sendable {
+    public struct Options: Sendable {
+        public var dryRun = false
+        public var force = false
+        public var tagOnly = false
+        public var scope = RemovalScope.registry
+
+        public init(dryRun: Bool = false, force: Bool = false, tagOnly: Bool = false, scope: RemovalScope = .registry) {
+            self.dryRun = dryRun
+            self.force = force
+            self.tagOnly = tagOnly
+            self.scope = scope
+        }
+    }
+
+    public let options: Options
+
+    public init(options: Options) { self.options = options }
+
+    /// A record after resolution: finished, or a manifest to decide on.
+    enum Resolution: Sendable {
+        case done(Record)
+        case target(Record, RegistryAddress, RemovalPlan.Target)
+    }
+
+    public func run(_ records: [Record], _ context: ToolContext) async {
+        let diagnostics = context.diagnostics
+        diagnostics.progress("resolving \(records.count) records")
+        var results = await Concurrently.map(records) { await resolve($0, context) }
+        var outcomes = [Record?](repeating: nil, count: records.count)
+        var targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)] = []
+        for (i, result) in results.enumerated() {
+            switch result {
+            case .done(let record): outcomes[i] = record
+            case .target(let record, let registry, let target):
+                outcomes[i] = record
+                targets.append((i, registry, target))
+            }
+        }
+        results = []
+        let reporter = Reporter(context: context)
+        if options.tagOnly {
+            await removeTags(targets, outcomes: &outcomes, reporter: reporter, context)
+        } else {
+            await removeManifests(targets, outcomes: &outcomes, reporter: reporter, context)
+        }
+        context.emit(outcomes.compactMap { $0 })
+        summarize(outcomes.compactMap { $0 }, diagnostics)
+    }
+
+    // MARK: - Resolving
+
+    func resolve(_ record: Record, _ context: ToolContext) async -> Resolution {
+        guard record.error == nil else { return .done(record) }
+        var out = record
+        do {
+            let registry = try record.registryAddress()
+            let repo = try record.repository()
+            if options.tagOnly && record.tag == nil {
+                throw RecordFieldError.missing(
+                    "tag", in: record, hint: "--tag-only removes tags; this record names only a digest")
+            }
+            guard let reference = record.tag ?? record.digest else {
+                throw RecordFieldError.missing("tag or digest", in: record, hint: "pipe through reg-tags first")
+            }
+            let head: ManifestHead
+            do {
+                head = try await context.client.head(registry, repo: repo, reference: reference)
+            } catch RegistryError.notFound {
+                out.status = "absent"
+                return .done(out)
+            }
+            // A record of one platform (reg-manifest --expand) selects its tag's whole image.
+            if record.platform != nil {
+                out.platform = nil
+                out["index"] = nil
+                out.mediaType = head.mediaType
+                out.size = head.size
+            } else if record.tag != nil, let expected = record.digest, expected != head.digest.description {
+                out.status = "kept"
+                out["reason"] = .string("the tag now points at \(head.digest), not at the record's \(expected); resolve it again")
+                return .done(out)
+            }
+            out.digest = head.digest.description
+            var children: [String] = []
+            if MediaType.isIndex(head.mediaType) && !options.tagOnly {
+                let (_, body) = try await context.client.manifest(registry, repo: repo, reference: head.digest.description)
+                children = (try Manifest.parse(body, reference: record.displayName).manifests ?? []).map(\.digest)
+            }
+            let target = RemovalPlan.Target(
+                registry: registry.written, repo: repo, tag: record.tag, digest: head.digest.description, children: children)
+            return .target(out, registry, target)
+        } catch {
+            return .done(context.failed(record, error))
+        }
+    }
+
+    // MARK: - Deleting manifests
+
+    private func removeManifests(
+        _ targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)], outcomes: inout [Record?],
+        reporter: Reporter, _ context: ToolContext
+    ) async {
+        var plan = RemovalPlan(scope: options.scope)
+        var unchecked: [String: any Error] = [:]
+        if !options.force {
+            var registries: [RegistryAddress] = []
+            for entry in targets where !registries.contains(entry.registry) { registries.append(entry.registry) }
+            for registry in registries {
+                let selected = targets.filter { $0.registry == registry }.map(\.target)
+                do {
+                    try await ReverseCheck(scope: options.scope).scan(registry, selection: selected, into: &plan, context)
+                } catch {
+                    unchecked[registry.written] = error
+                }
+            }
+        }
+        let decisions = plan.decide(targets.map(\.target), force: options.force)
+        var deletable: [Int] = []
+        for (k, entry) in targets.enumerated() {
+            if let error = unchecked[entry.registry.written] {
+                outcomes[entry.index] = reporter.failed(
+                    outcomes[entry.index]!, ReverseCheckError(registry: entry.registry, cause: error))
+                continue
+            }
+            switch decisions[k] {
+            case .kept(let reason):
+                outcomes[entry.index]!.status = "kept"
+                outcomes[entry.index]!["reason"] = .string(reason)
+            case .delete:
+                if options.dryRun { outcomes[entry.index]!.status = "would-delete" } else { deletable.append(k) }
+            }
+        }
+        guard !deletable.isEmpty else { return }
+        let chosen = deletable.map { targets[$0].target }
+        let order = RemovalPlan.deletionOrder(chosen, decisions: chosen.map { _ in .delete })
+        let indexes = order.filter { !chosen[$0].children.isEmpty }
+        let images = order.filter { chosen[$0].children.isEmpty }
+        var done: [[String]: Result<Bool, any Error>] = [:]
+        for phase in [indexes, images] {
+            let entries = phase.map { targets[deletable[$0]] }
+            let results = await Concurrently.map(entries) { entry in
+                await reporter.delete(entry.registry, repo: entry.target.repo, digest: entry.target.digest)
+            }
+            for (entry, result) in zip(entries, results) {
+                done[[entry.registry.written, entry.target.repo, entry.target.digest]] = result
+            }
+        }
+        for k in deletable {
+            let entry = targets[k]
+            switch done[[entry.registry.written, entry.target.repo, entry.target.digest]]! {
+            case .success(let deleted): outcomes[entry.index]!.status = deleted ? "deleted" : "absent"
+            case .failure(let error): outcomes[entry.index] = reporter.failed(outcomes[entry.index]!, error)
+            }
+        }
+    }
+
+    // MARK: - Removing tags
+
+    private func removeTags(
+        _ targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)], outcomes: inout [Record?],
+        reporter: Reporter, _ context: ToolContext
+    ) async {
+        if options.dryRun {
+            for entry in targets { outcomes[entry.index]!.status = "would-delete" }
+            return
+        }
+        let remover = TagRemover(client: context.client)
+        let results = await Concurrently.map(targets) { entry in
+            await reporter.attempt(entry.registry) {
+                try await remover.remove(
+                    entry.registry, repo: entry.target.repo, tag: entry.target.tag ?? "", digest: Digest(entry.target.digest)!)
+            }
+        }
+        for (entry, result) in zip(targets, results) {
+            switch result {
+            case .success(.removed): outcomes[entry.index]!.status = "deleted"
+            case .success(.absent): outcomes[entry.index]!.status = "absent"
+            case .success(.moved(let digest)):
+                outcomes[entry.index]!.status = "kept"
+                outcomes[entry.index]!["reason"] = .string("the tag moved to \(digest) while reg-rm ran; resolve it again")
+            case .failure(let error): outcomes[entry.index] = reporter.failed(outcomes[entry.index]!, error)
+            }
+        }
+    }
+
+    // MARK: - Reporting
+
+    private func summarize(_ records: [Record], _ diagnostics: Diagnostics) {
+        var counts: [String: Int] = [:]
+        for record in records { counts[record.error != nil ? "failed" : record.status ?? "passed", default: 0] += 1 }
+        if !options.dryRun, counts["deleted", default: 0] > 0 {
+            diagnostics.emit(
+                "note: the registry frees blob space only when its garbage collection runs (registry garbage-collect --delete-untagged CONFIG)"
+            )
+        }
+        let order = ["deleted", "would-delete", "kept", "absent", "failed", "passed"]
+        diagnostics.verbose(order.compactMap { key in counts[key].map { "\($0) \(key)" } }.joined(separator: ", "))
+    }
+}
+
+/// Deletions and their refusals: once a registry refuses (deletion disabled, no
+/// permission), no further delete is sent to it and its error is reported once.
+final class Reporter: Sendable {
+    private let context: ToolContext
+    private let state = Mutex<(refused: [String: any Error], reported: Set<String>)>(([:], []))
+
+    init(context: ToolContext) { self.context = context }
+
+    /// Deletes one manifest by digest: true when deleted, false when already gone.
+    func delete(_ registry: RegistryAddress, repo: String, digest: String) async -> Result<Bool, any Error> {
+        await attempt(registry) { try await self.context.client.deleteManifest(registry, repo: repo, reference: digest) }
+    }
+
+    /// Runs one deletion against `registry`, unless it has refused one already.
+    func attempt<T: Sendable>(_ registry: RegistryAddress, _ body: @Sendable () async throws -> T) async -> Result<T, any Error> {
+        if let refusal = state.withLock({ $0.refused[registry.written] }) { return .failure(refusal) }
+        do {
+            return .success(try await body())
+        } catch {
+            if ToolContext.isTrouble(error) {
+                state.withLock { $0.refused[registry.written] = $0.refused[registry.written] ?? error }
+            }
+            return .failure(error)
+        }
+    }
+
+    /// Marks `record` failed, saying each distinct error once on standard error.
+    func failed(_ record: Record, _ error: any Error) -> Record {
+        let message = "\(error)"
+        let first = state.withLock { $0.reported.insert(message).inserted }
+        if first { return context.failed(record, error) }
+        var record = record
+        record.error = message
+        context.diagnostics.fail(ToolContext.isTrouble(error) ? 2 : 1)
+        return record
+    }
+}
+
+/// The reverse check could not list or resolve every tag in scope, so nothing
+/// on that registry is deleted.
+struct ReverseCheckError: TroubleReporting, CustomStringConvertible {
+    let registry: RegistryAddress
+    let cause: any Error
+
+    /// Deleting nothing on a registry is trouble whatever stopped the check.
+    var isTrouble: Bool { true }
+
+    var description: String { "\(registry.written): not deleting: the check for other tags failed: \(cause)" }
+}

@@ -1,0 +1,58 @@
+/// Finds the tags outside a selection and what they reach, so reg-rm keeps what they need.
+///
+/// Lists the repositories in scope (the catalog, or the selection's repositories),
+/// their tags, and resolves each tag that is not selected by HEAD; an index is read
+/// for its platform manifests. Any failure but "not found" fails the check: a
+/// deletion must not rest on a partial view of the registry.
+struct ReverseCheck: Sendable {
+    let scope: RemovalScope
+
+    /// Adds every unselected tag of `registry` in scope to `plan`.
+    func scan(_ registry: RegistryAddress, selection: [RemovalPlan.Target], into plan: inout RemovalPlan, _ context: ToolContext)
+        async throws
+    {
+        let client = context.client
+        let diagnostics = context.diagnostics
+        var repos: [String] = []
+        switch scope {
+        case .registry:
+            try await client.catalog(registry) { repos += $0 }
+        case .repo:
+            for target in selection where !repos.contains(target.repo) { repos.append(target.repo) }
+        }
+        let selected = Set(selection.compactMap { target in target.tag.map { [target.repo, $0] } })
+        diagnostics.progress("checking \(repos.count) repositories of \(registry.written) for other tags")
+        let tagLists = try await Concurrently.tryMap(repos) { repo -> [String] in
+            var tags: [String] = []
+            do {
+                try await client.tags(registry, repo: repo) { tags += $0 }
+            } catch RegistryError.notFound {
+                return []
+            }
+            return tags.filter { !selected.contains([repo, $0]) }.map { repo + ":" + $0 }
+        }
+        let others = tagLists.flatMap { $0 }
+        diagnostics.progress("resolving \(others.count) other tags of \(registry.written)")
+        let reached = try await Concurrently.tryMap(others) { name -> (digest: String, children: [String])? in
+            let colon = name.lastIndex(of: ":")!
+            let repo = String(name[..<colon])
+            let tag = String(name[name.index(after: colon)...])
+            do {
+                let head = try await client.head(registry, repo: repo, reference: tag)
+                guard MediaType.isIndex(head.mediaType) else { return (head.digest.description, []) }
+                let (_, body) = try await client.manifest(registry, repo: repo, reference: head.digest.description)
+                let index = try Manifest.parse(body, reference: ImageReference.display(registry, repo, tag))
+                return (head.digest.description, (index.manifests ?? []).map(\.digest))
+            } catch RegistryError.notFound {
+                return nil
+            }
+        }
+        for (name, found) in zip(others, reached) {
+            guard let found else { continue }
+            let repo = String(name[..<name.lastIndex(of: ":")!])
+            plan.hold(
+                registry: registry.written, repo: repo, digest: found.digest, children: found.children,
+                by: "\(registry.written)/\(name)")
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+
+/// reg-rm against real registries, with skopeo as the witness of what is left.
+@Suite("reg-rm against real registries")
+struct RemoveTests {
+    /// `team/app` with tags 1.0.0, 1.0.1, 1.0.2, `latest` sharing 1.0.0's digest,
+    /// `other/app:copy` sharing 1.0.1's, and `team/multi:1.0`, a two-platform index.
+    static func registry(_ options: RegistryServer.Options = .init()) async throws -> RegistryServer {
+        let server = try await RegistryServer.start(options)
+        try InventoryTests.seed(server, [server.registry, "--repos", "1", "--tags", "3", "--prefix", "team/app"])
+        try InventoryTests.seed(server, ["\(server.registry)/team/multi:1.0", "--platforms", "linux/amd64,linux/arm64/v8"])
+        try copy(server, "team/app:1.0.0", to: "team/app:latest")
+        try copy(server, "team/app:1.0.1", to: "other/app:copy")
+        return server
+    }
+
+    static func copy(_ server: RegistryServer, _ source: String, to destination: String) throws {
+        let result = try skopeo(
+            ["copy", "--all"] + server.skopeoSourceArgs + server.skopeoDestArgs
+                + [server.dockerReference(source), server.dockerReference(destination)])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    /// The tags skopeo sees in `repo`, sorted; empty when the repository has none.
+    static func tags(_ server: RegistryServer, _ repo: String) throws -> [String] {
+        let result = try skopeo(["list-tags"] + server.skopeoArgs + [server.dockerReference(repo)])
+        guard result.status == 0,
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        else { return [] }
+        return ((object["Tags"] as? [String]) ?? []).sorted()
+    }
+
+    /// True when skopeo can read the manifest of `ref` (a tag or `repo@digest`).
+    static func exists(_ server: RegistryServer, _ ref: String) throws -> Bool {
+        try skopeo(["inspect", "--raw"] + server.skopeoArgs + [server.dockerReference(ref)]).status == 0
+    }
+
+    static func rm(_ server: RegistryServer, _ args: [String], stdin: String? = nil) throws -> ToolResult {
+        try reg("reg-rm", args + InventoryTests.tlsArgs(server), stdin: stdin, env: InventoryTests.env(server))
+    }
+
+    static func statuses(_ result: ToolResult) -> [String] {
+        result.records.map { r in "\(r["repo"]!):\(r["tag"] ?? "@") \(r["status"] ?? "error")" }
+    }
+
+    @Test("a digest another tag shares is kept, naming it; selected together or forced, it goes")
+    func sharedWithinRepository() async throws {
+        let server = try await Self.registry()
+        defer { server.stop() }
+        let kept = try Self.rm(server, ["\(server.registry)/team/app:1.0.0"])
+        #expect(kept.status == 0, "\(kept)")
+        #expect(Self.statuses(kept) == ["team/app:1.0.0 kept"])
+        #expect((kept.records.first?["reason"] as? String)?.contains("\(server.registry)/team/app:latest") == true)
+        #expect(try Self.tags(server, "team/app") == ["1.0.0", "1.0.1", "1.0.2", "latest"])
+
+        let both = try Self.rm(server, ["\(server.registry)/team/app:1.0.0", "\(server.registry)/team/app:latest"])
+        #expect(both.status == 0, "\(both)")
+        #expect(Self.statuses(both) == ["team/app:1.0.0 deleted", "team/app:latest deleted"])
+        #expect(try Self.tags(server, "team/app") == ["1.0.1", "1.0.2"])
+        #expect(both.stderr.contains("garbage"), "the reminder about garbage collection")
+    }
+
+    @Test("--force deletes a shared digest, and every tag on it goes with it")
+    func forced() async throws {
+        let server = try await Self.registry()
+        defer { server.stop() }
+        let result = try Self.rm(server, ["--force", "\(server.registry)/team/app:1.0.0"])
+        #expect(Self.statuses(result) == ["team/app:1.0.0 deleted"], "\(result)")
+        #expect(try Self.tags(server, "team/app") == ["1.0.1", "1.0.2"])
+    }
+
+    @Test("a digest another repository shares: kept at registry scope, deleted at repo scope")
+    func sharedAcrossRepositories() async throws {
+        let server = try await Self.registry()
+        defer { server.stop() }
+        let kept = try Self.rm(server, ["\(server.registry)/team/app:1.0.1"])
+        #expect(Self.statuses(kept) == ["team/app:1.0.1 kept"], "\(kept)")
+        #expect((kept.records.first?["reason"] as? String)?.contains("other/app:copy") == true)
+
+        let scoped = try Self.rm(server, ["--scope", "repo", "\(server.registry)/team/app:1.0.1"])
+        #expect(Self.statuses(scoped) == ["team/app:1.0.1 deleted"], "\(scoped)")
+        #expect(try Self.tags(server, "team/app") == ["1.0.0", "1.0.2", "latest"])
+        #expect(try Self.exists(server, "other/app:copy"), "deletion is per repository in distribution")
+    }
+
+    @Test("a selected index is deleted whole; a platform manifest an unselected index lists is kept")
+    func index() async throws {
+        let server = try await Self.registry()
+        defer { server.stop() }
+        let expanded = try reg("reg-manifest", ["--expand", "\(server.registry)/team/multi:1.0"])
+        let child = try #require(expanded.records.first?["digest"] as? String)
+        let index = try #require(expanded.records.first?["index"] as? String)
+
+        let byDigest = try Self.rm(server, ["\(server.registry)/team/multi@\(child)"])
+        #expect(Self.statuses(byDigest) == ["team/multi:@ kept"], "\(byDigest)")
+        #expect(try Self.exists(server, "team/multi@\(child)"))
+
+        // Records of single platforms select their tag's whole image: one deletion, the index.
+        let result = try shell(
+            "\(toolPath("reg-manifest")) --expand \(server.registry)/team/multi:1.0 | \(toolPath("reg-rm"))")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.records.count == 2)
+        #expect(result.records.allSatisfy { $0["status"] as? String == "deleted" && $0["digest"] as? String == index })
+        #expect(result.records.allSatisfy { $0["platform"] == nil })
+        #expect(try !Self.exists(server, "team/multi:1.0"))
+        #expect(try !Self.exists(server, "team/multi@\(index)"))
+    }
+
+    @Test("--tag-only removes the tag and keeps the image for its other tag (distribution 2.8: the placeholder fallback)")
+    func tagOnly() async throws {
+        let server = try await Self.registry()
+        defer { server.stop() }
+        let digest = try InventoryTests.digestBySkopeo(server, "team/app:latest")
+        let result = try Self.rm(server, ["--tag-only", "\(server.registry)/team/app:latest"])
+        #expect(result.status == 0, "\(result)")
+        #expect(Self.statuses(result) == ["team/app:latest deleted"])
+        #expect(try Self.tags(server, "team/app") == ["1.0.0", "1.0.1", "1.0.2"])
+        #expect(try InventoryTests.digestBySkopeo(server, "team/app:1.0.0") == digest)
+        #expect(try Self.exists(server, "team/app@\(digest)"))
+
+        let again = try Self.rm(server, ["--tag-only", "\(server.registry)/team/app:latest"])
+        #expect(again.status == 0 && Self.statuses(again) == ["team/app:latest absent"], "\(again)")
+    }
+
+    @Test("--dry-run reports would-delete and kept, and changes nothing")
+    func dryRun() async throws {
+        let server = try await Self.registry()
+        defer { server.stop() }
+        let before = try Self.tags(server, "team/app")
+        let result = try shell(
+            "\(toolPath("reg-tags")) \(server.registry)/team/app | \(toolPath("reg-select")) --tag '<1.0.2' | \(toolPath("reg-rm")) --dry-run"
+        )
+        #expect(result.status == 0, "\(result)")
+        #expect(Self.statuses(result) == ["team/app:1.0.0 kept", "team/app:1.0.1 kept"])
+        let all = try shell("\(toolPath("reg-tags")) \(server.registry)/team/app | \(toolPath("reg-rm")) --dry-run --scope repo")
+        #expect(Self.statuses(all).allSatisfy { $0.hasSuffix("would-delete") } && all.records.count == 4, "\(all)")
+        #expect(try Self.tags(server, "team/app") == before)
+        #expect(!result.stderr.contains("garbage"))
+    }
+
+    @Test("a re-run converges: what is gone is absent, not an error")
+    func rerun() async throws {
+        let server = try await Self.registry()
+        defer { server.stop() }
+        let first = try Self.rm(server, ["\(server.registry)/team/app:1.0.2"])
+        #expect(Self.statuses(first) == ["team/app:1.0.2 deleted"], "\(first)")
+        let second = try Self.rm(server, ["\(server.registry)/team/app:1.0.2", "\(server.registry)/team/app:1.0.1"])
+        #expect(second.status == 0, "\(second)")
+        #expect(Self.statuses(second) == ["team/app:1.0.2 absent", "team/app:1.0.1 kept"])
+    }
+
+    @Test("deletion disabled: one clear error naming storage.delete.enabled, exit 2, nothing changed")
+    func deletionDisabled() async throws {
+        let server = try await Self.registry(.init(deleteEnabled: false))
+        defer { server.stop() }
+        let input = try reg("reg-tags", ["\(server.registry)/team/app"]).stdout
+        let result = try Self.rm(server, ["--scope", "repo"], stdin: input)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.records.count == 4 && result.records.allSatisfy { ($0["error"] as? String)?.contains("405") == true })
+        let lines = result.stderr.split(separator: "\n").filter { $0.contains("storage.delete.enabled") }
+        #expect(lines.count == 1, "said once: \(result.stderr)")
+        let tagOnly = try Self.rm(server, ["--tag-only", "\(server.registry)/team/app:latest"])
+        #expect(tagOnly.status == 2 && tagOnly.stderr.contains("storage.delete.enabled"), "\(tagOnly)")
+        #expect(try Self.tags(server, "team/app") == ["1.0.0", "1.0.1", "1.0.2", "latest"])
+    }
+
+    @Test("Basic auth: without credentials exit 2 naming the fix; with them the deletion works")
+    func authenticated() async throws {
+        let server = try await Self.registry(.init(auth: .htpasswd))
+        defer { server.stop() }
+        let anonymous = try reg("reg-rm", ["\(server.registry)/team/app:1.0.2"])
+        #expect(anonymous.status == 2 && anonymous.stderr.contains("wants credentials"), "\(anonymous)")
+        let result = try Self.rm(server, ["\(server.registry)/team/app:1.0.2"])
+        #expect(Self.statuses(result) == ["team/app:1.0.2 deleted"], "\(result)")
+        #expect(try Self.tags(server, "team/app") == ["1.0.0", "1.0.1", "latest"])
+    }
+
+    @Test("records with error pass through untouched; a record without tag or digest is an error naming it")
+    func passThrough() async throws {
+        let server = try await Self.registry()
+        defer { server.stop() }
+        let failed = #"{"registry":"\#(server.registry)","repo":"team/app","tag":"1.0.2","error":"upstream"}"#
+        let bare = #"{"registry":"\#(server.registry)","repo":"team/app"}"#
+        let result = try Self.rm(server, [], stdin: failed + "\n" + bare + "\n")
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.hasPrefix(failed + "\n"))
+        #expect(result.stderr.contains("team/app") && result.stderr.contains("tag or digest"))
+        #expect(try Self.tags(server, "team/app") == ["1.0.0", "1.0.1", "1.0.2", "latest"])
+    }
+}
