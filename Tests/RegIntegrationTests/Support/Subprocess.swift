@@ -57,12 +57,26 @@ func run(
     process.environment = env
     if let directory { process.currentDirectoryURL = directory }
 
-    let output = Pipe()
-    let errors = Pipe()
-    let input = stdinData.map { _ in Pipe() }
+    // Files, not pipes: tests start processes concurrently, and a child spawned at the same moment
+    // (a registry that runs for the whole test) can inherit a pipe's write end, so that reading to
+    // EOF, or a tool reading its standard input, would wait for that other child to exit.
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("reg-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let (inputFile, outputFile, errorFile) = (
+        scratch.appendingPathComponent("stdin"), scratch.appendingPathComponent("stdout"),
+        scratch.appendingPathComponent("stderr")
+    )
+    try (stdinData ?? Data()).write(to: inputFile)
+    try Data().write(to: outputFile)
+    try Data().write(to: errorFile)
+    let input = try FileHandle(forReadingFrom: stdinData == nil ? URL(fileURLWithPath: "/dev/null") : inputFile)
+    let output = try FileHandle(forWritingTo: outputFile)
+    let errors = try FileHandle(forWritingTo: errorFile)
+    defer { [input, output, errors].forEach { try? $0.close() } }
+    process.standardInput = input
     process.standardOutput = output
     process.standardError = errors
-    process.standardInput = input ?? FileHandle(forReadingAtPath: "/dev/null")
     do {
         try startCleanly(process)
     } catch {
@@ -77,26 +91,12 @@ func run(
         }
     }
     DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-
-    // Feed stdin and drain stderr on their own threads, so that no pipe can fill up and stall the child.
-    let group = DispatchGroup()
-    if let input, let stdinData {
-        DispatchQueue.global().async(group: group) {
-            let handle = input.fileHandleForWriting
-            try? handle.write(contentsOf: stdinData)  // a child that stops reading early is not our error
-            try? handle.close()
-        }
-    }
-    let errorBytes = LockedData()
-    DispatchQueue.global().async(group: group) {
-        errorBytes.set(errors.fileHandleForReading.readDataToEndOfFile())
-    }
-    let outputBytes = output.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
     process.waitUntilExit()
     watchdog.cancel()
+    let outputBytes = (try? Data(contentsOf: outputFile)) ?? Data()
+    let errorBytes = (try? Data(contentsOf: errorFile)) ?? Data()
 
-    var stderr = String(decoding: errorBytes.get(), as: UTF8.self)
+    var stderr = String(decoding: errorBytes, as: UTF8.self)
     if killed.isSet { stderr += "\n[killed after \(Int(timeout)) s]\n" }
     let status =
         process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
@@ -183,11 +183,4 @@ private final class LockedFlag: @unchecked Sendable {
     private var value = false
     func set() { lock.withLock { value = true } }
     var isSet: Bool { lock.withLock { value } }
-}
-
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = Data()
-    func set(_ data: Data) { lock.withLock { value = data } }
-    func get() -> Data { lock.withLock { value } }
 }
