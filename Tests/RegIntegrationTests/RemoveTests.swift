@@ -188,4 +188,35 @@ struct RemoveTests {
         #expect(result.stderr.contains("team/app") && result.stderr.contains("tag or digest"))
         #expect(try Self.tags(server, "team/app") == ["1.0.0", "1.0.1", "1.0.2", "latest"])
     }
+
+    @Test("pipelines/retention: keeps the N newest, deletes the rest older than the age, unless another tag needs it")
+    func retentionPipeline() async throws {
+        let server = try await RegistryServer.start()
+        defer { server.stop() }
+        // Six tags per repository, created 12 h, 1.5 d, ... 5.5 d ago.
+        let newest = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-43_200))
+        let seed = [server.registry, "--repos", "2", "--tags", "6", "--prefix", "ret/app", "--newest", newest]
+        try InventoryTests.seed(server, seed)
+        try InventoryTests.seed(server, ["\(server.registry)/other/keep:1", "--newest", newest])
+        try Self.copy(server, "ret/app00:1.0.5", to: "other/keep:pinned")
+        let script = packageRoot().appendingPathComponent("pipelines/retention").path
+        let command = "\(script) \(server.registry) --keep 2 --older-than 4d --repo 'ret/*'"
+        let path = ["PATH": toolDirectory().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+
+        let dry = try shell(command + " --dry-run", env: path)
+        #expect(dry.status == 0, "\(dry)")
+        #expect(
+            Self.statuses(dry) == [
+                "ret/app00:1.0.4 would-delete", "ret/app00:1.0.5 kept", "ret/app01:1.0.4 would-delete",
+                "ret/app01:1.0.5 would-delete",
+            ])
+        #expect(dry.stderr.contains("retention: \(server.registry)"), "\(dry)")
+        #expect(try Self.tags(server, "ret/app00").count == 6)
+
+        let result = try shell(command, env: path)
+        #expect(result.status == 0, "\(result)")
+        #expect(try Self.tags(server, "ret/app00") == ["1.0.0", "1.0.1", "1.0.2", "1.0.3", "1.0.5"])
+        #expect(try Self.tags(server, "ret/app01") == ["1.0.0", "1.0.1", "1.0.2", "1.0.3"])
+        #expect(try Self.tags(server, "other/keep") == ["1", "pinned"])
+    }
 }
