@@ -52,13 +52,16 @@ actor Authenticator {
     /// Learns the registry's scheme from a 401 and returns the `Authorization` to
     /// retry with, or nil when there is nothing better to send.
     /// - Throws: ``RegistryError/unauthenticated`` when no credentials are known for Basic.
-    func challenged(host: String, scope: AuthScope, header: String?, what: String) async throws -> String? {
+    /// - Parameter sent: the `Authorization` the refused request carried.
+    func challenged(host: String, scope: AuthScope, header: String?, sent: String?, what: String) async throws -> String? {
         let parsed = header.map(AuthChallenge.parse) ?? []
         guard let challenge = parsed.first(where: { $0.scheme == .bearer }) ?? parsed.first else { return nil }
         challenges[host] = challenge
-        if challenge.scheme == .bearer {
-            // The token we sent (if any) was not enough: fetch a new one.
-            tokens.removeValue(forKey: TokenKey(host: host, scope: scope.value))
+        let key = TokenKey(host: host, scope: scope.value)
+        if challenge.scheme == .bearer, let cached = tokens[key], sent == "Bearer " + cached.value {
+            // The token we sent was not enough: fetch a new one. A request that went out
+            // before the token was fetched (concurrent first requests) leaves it cached.
+            tokens.removeValue(forKey: key)
         }
         return try await authorization(for: challenge, host: host, scope: scope)
     }

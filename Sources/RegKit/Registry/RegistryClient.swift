@@ -69,7 +69,7 @@ public final class RegistryClient: Sendable {
             if response.status == 401 {
                 let challenge = response.header("WWW-Authenticate")
                 if let authorization = try await authenticator.challenged(
-                    host: registry.host, scope: scope, header: challenge, what: what),
+                    host: registry.host, scope: scope, header: challenge, sent: request.header("Authorization"), what: what),
                     authorization != request.header("Authorization")
                 {
                     request.setHeader("Authorization", authorization)
