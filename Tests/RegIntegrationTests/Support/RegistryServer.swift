@@ -41,6 +41,8 @@ final class RegistryServer: @unchecked Sendable {
 
     /// The fixed test credentials of the `.htpasswd` and `.token` registries.
     static let testUsername = "reg-tester"
+    /// The response header by which a started registry is told from another on the same port.
+    static let instanceHeader = "X-Reg-Test-Instance"
     static let testPassword = "pw-Zq8x-not-a-secret"
     /// `auth.token.service` and `auth.token.issuer` of `.token` registries.
     static let tokenService = "reg-test-registry"
@@ -209,7 +211,12 @@ final class RegistryServer: @unchecked Sendable {
                 ],
                 "health": ["storagedriver": ["enabled": false]],
             ]
-            var http: [String: Any] = ["secret": "reg-integration-tests-http-secret"]
+            // Each registry names itself in a header, so that the readiness probe cannot take
+            // another test's registry, which won the race for the same port, for this one.
+            let instance = UUID().uuidString
+            var http: [String: Any] = [
+                "secret": "reg-integration-tests-http-secret", "headers": [instanceHeader: [instance]],
+            ]
             var caFile: String?
             if options.tls {
                 let tls = try KeyPairs.copy(.tls, into: directory.appendingPathComponent("tls"))
@@ -252,7 +259,7 @@ final class RegistryServer: @unchecked Sendable {
                 let log = directory.appendingPathComponent("registry.log")
                 let process = try launch(["docker-registry", "serve", configFile.path], log: log)
                 let scheme = options.tls ? "https" : "http"
-                if try waitUntilReady("\(scheme)://127.0.0.1:\(port)/v2/", process: process, log: log) {
+                if try waitUntilReady("\(scheme)://127.0.0.1:\(port)/v2/", instance: instance, process: process, log: log) {
                     started.append(process)
                     return RegistryServer(
                         options: options, port: port, directory: directory, caFile: caFile, tokenRealm: tokenRealm,
@@ -299,17 +306,22 @@ final class RegistryServer: @unchecked Sendable {
         throw HarnessError("token-issuer.py did not start:\n\(tail(of: directory.appendingPathComponent("issuer.log")))")
     }
 
-    /// Polls `url` until it answers 200 or 401 (true), the process exits (false) or 10 s pass (throws).
-    private static func waitUntilReady(_ url: String, process: Process, log: URL) throws -> Bool {
-        let deadline = Date().addingTimeInterval(10)
+    /// Polls `url` until this registry (its instance header) answers 200 or 401 (true), the process exits
+    /// (false) or 30 s pass (throws): with
+    /// the whole suite starting registries at once on two cores, a start can take seconds.
+    private static func waitUntilReady(_ url: String, instance: String, process: Process, log: URL) throws -> Bool {
+        let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             guard process.isRunning else { return false }
-            let probe = try curl(["--insecure", "--max-time", "1", "--output", "/dev/null", "--write-out", "%{http_code}", url])
-            if probe.stdout == "200" || probe.stdout == "401" { return true }
+            let probe = try curl([
+                "--insecure", "--max-time", "1", "--output", "/dev/null", "--write-out",
+                "%{http_code} %header{\(instanceHeader)}", url,
+            ])
+            if probe.stdout == "200 \(instance)" || probe.stdout == "401 \(instance)" { return true }
             usleep(25_000)
         }
         terminate(process)
-        throw HarnessError("\(url) not ready after 10 s:\n\(tail(of: log))")
+        throw HarnessError("\(url) not ready after 30 s:\n\(tail(of: log))")
     }
 
     /// Starts a long-running process with stdin from /dev/null and stdout and stderr appended to `log`.
