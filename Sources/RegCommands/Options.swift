@@ -112,6 +112,18 @@ public struct RegistryFlags: ParsableArguments {
     }
 }
 
+/// Image references as arguments, for the tools that resolve tags or digests.
+public struct ImageReferenceArguments: ParsableArguments {
+    @Argument(
+        help: ArgumentHelp(
+            "REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST. Without them, records are read from standard input.", valueName: "ref"))
+    var references: [String] = []
+
+    public init() {}
+
+    public func validate() throws { _ = try parseReferences(references) }
+}
+
 /// Parses reference arguments, naming the one that is wrong.
 func parseReferences(_ arguments: [String]) throws -> [ImageReference] {
     try arguments.map { argument in

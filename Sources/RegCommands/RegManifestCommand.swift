@@ -21,10 +21,7 @@ public struct RegManifestCommand: RegTool {
               reg-ls 127.0.0.1:5000 | reg-tags | reg-manifest --config
             """)
 
-    @Argument(
-        help: ArgumentHelp(
-            "REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST. Without them, records are read from standard input.", valueName: "ref"))
-    var references: [String] = []
+    @OptionGroup var references: ImageReferenceArguments
 
     @Flag(help: "Also read the manifest and image config: adds created and platforms.")
     var config = false
@@ -40,12 +37,11 @@ public struct RegManifestCommand: RegTool {
     public init() {}
 
     public func validate() throws {
-        _ = try parseReferences(references)
         if raw && (config || expand) { throw ValidationError("--raw writes manifests, not records: drop --config and --expand.") }
     }
 
     public func run() async throws {
-        let (context, input) = try recordSource(arguments: references, flags: flags, tool: "reg-manifest")
+        let (context, input) = try recordSource(arguments: references.references, flags: flags, tool: "reg-manifest")
         let operation = ResolveManifests(options: .init(config: config, expand: expand))
         if raw {
             await operation.runRaw(input, context)

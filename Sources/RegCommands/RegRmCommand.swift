@@ -37,10 +37,7 @@ public struct RegRmCommand: RegTool {
               reg-ls r | reg-tags | reg-manifest --config | reg-select --older-than 90d --keep 10 | reg-rm
             """)
 
-    @Argument(
-        help: ArgumentHelp(
-            "REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST. Without them, records are read from standard input.", valueName: "ref"))
-    var references: [String] = []
+    @OptionGroup var references: ImageReferenceArguments
 
     @Flag(help: "Change nothing: report what would be deleted.")
     var dryRun = false
@@ -62,12 +59,11 @@ public struct RegRmCommand: RegTool {
     public init() {}
 
     public func validate() throws {
-        _ = try parseReferences(references)
         if tagOnly && force { throw ValidationError("--tag-only keeps every image: --force does not apply.") }
     }
 
     public func run() async throws {
-        let (context, input) = try recordSource(arguments: references, flags: flags, tool: "reg-rm")
+        let (context, input) = try recordSource(arguments: references.references, flags: flags, tool: "reg-rm")
         var records: [Record] = []
         for await record in input { records.append(record) }
         let options = RemoveManifests.Options(dryRun: dryRun, force: force, tagOnly: tagOnly, scope: scope)
