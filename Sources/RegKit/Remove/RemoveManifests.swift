@@ -131,7 +131,7 @@ public struct RemoveManifests: Sendable {
         for (k, entry) in targets.enumerated() {
             if let error = unchecked[entry.registry.written] {
                 outcomes[entry.index] = reporter.failed(
-                    outcomes[entry.index]!, ReverseCheckError(registry: entry.registry, cause: error))
+                    outcomes[entry.index]!, ReverseCheckError(registry: entry.registry, scope: options.scope, cause: error))
                 continue
             }
             switch decisions[k] {
@@ -252,10 +252,14 @@ final class Reporter: Sendable {
 /// on that registry is deleted.
 struct ReverseCheckError: TroubleReporting, CustomStringConvertible {
     let registry: RegistryAddress
+    let scope: RemovalScope
     let cause: any Error
 
     /// Deleting nothing on a registry is trouble whatever stopped the check.
     var isTrouble: Bool { true }
 
-    var description: String { "\(registry.written): not deleting: the check for other tags failed: \(cause)" }
+    var description: String {
+        let hint = scope == .registry ? " (--scope repo checks only the selection's repositories, without the catalog)" : ""
+        return "\(registry.written): not deleting: the check for other tags failed: \(cause)\(hint)"
+    }
 }
