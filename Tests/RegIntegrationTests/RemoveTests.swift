@@ -176,6 +176,18 @@ struct RemoveTests {
         #expect(try Self.tags(server, "team/app") == ["1.0.0", "1.0.1", "latest"])
     }
 
+    @Test("Bearer tokens without delete permission: exit 2 naming the missing permission, nothing changed")
+    func noDeletePermission() async throws {
+        let server = try await Self.registry(.init(auth: .token, deniedActions: ["delete"]))
+        defer { server.stop() }
+        let result = try Self.rm(
+            server, ["--scope", "repo", "\(server.registry)/team/app:1.0.2", "\(server.registry)/team/app:1.0.1"])
+        #expect(result.status == 2, "\(result)")
+        #expect(result.records.allSatisfy { ($0["error"] as? String)?.contains("delete permission") == true }, "\(result)")
+        #expect(result.stderr.split(separator: "\n").filter { $0.contains("delete permission") }.count == 1, "said once")
+        #expect(try Self.tags(server, "team/app") == ["1.0.0", "1.0.1", "1.0.2", "latest"])
+    }
+
     @Test("records with error pass through untouched; a record without tag or digest is an error naming it")
     func passThrough() async throws {
         let server = try await Self.registry()

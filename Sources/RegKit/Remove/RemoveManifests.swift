@@ -37,7 +37,8 @@ public struct RemoveManifests: Sendable {
     public func run(_ records: [Record], _ context: ToolContext) async {
         let diagnostics = context.diagnostics
         diagnostics.progress("resolving \(records.count) records")
-        var results = await Concurrently.map(records) { await resolve($0, context) }
+        let reporter = Reporter(context: context)
+        var results = await Concurrently.map(records) { await resolve($0, reporter, context) }
         var outcomes = [Record?](repeating: nil, count: records.count)
         var targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)] = []
         for (i, result) in results.enumerated() {
@@ -49,7 +50,6 @@ public struct RemoveManifests: Sendable {
             }
         }
         results = []
-        let reporter = Reporter(context: context)
         if options.tagOnly {
             await removeTags(targets, outcomes: &outcomes, reporter: reporter, context)
         } else {
@@ -61,7 +61,7 @@ public struct RemoveManifests: Sendable {
 
     // MARK: - Resolving
 
-    func resolve(_ record: Record, _ context: ToolContext) async -> Resolution {
+    func resolve(_ record: Record, _ reporter: Reporter, _ context: ToolContext) async -> Resolution {
         guard record.error == nil else { return .done(record) }
         var out = record
         do {
@@ -102,7 +102,7 @@ public struct RemoveManifests: Sendable {
                 registry: registry.written, repo: repo, tag: record.tag, digest: head.digest.description, children: children)
             return .target(out, registry, target)
         } catch {
-            return .done(context.failed(record, error))
+            return .done(reporter.failed(record, error))
         }
     }
 
@@ -236,10 +236,12 @@ final class Reporter: Sendable {
         }
     }
 
-    /// Marks `record` failed, saying each distinct error once on standard error.
+    /// Marks `record` failed, saying each distinct error once on standard error, and a
+    /// registry's refusal once for all its records.
     func failed(_ record: Record, _ error: any Error) -> Record {
         let message = "\(error)"
-        let first = state.withLock { $0.reported.insert(message).inserted }
+        let key = ToolContext.isTrouble(error) ? "refused by " + (record.registry ?? "") : message
+        let first = state.withLock { $0.reported.insert(key).inserted }
         if first { return context.failed(record, error) }
         var record = record
         record.error = message

@@ -20,11 +20,14 @@ final class RegistryServer: @unchecked Sendable {
         var auth: Auth = .none
         /// `storage.delete.enabled`: when false, DELETE answers 405 UNSUPPORTED.
         var deleteEnabled = true
+        /// With ``Auth/token``: actions the issuer never grants, as for a user without delete permission.
+        var deniedActions: [String] = []
 
-        init(tls: Bool = false, auth: Auth = .none, deleteEnabled: Bool = true) {
+        init(tls: Bool = false, auth: Auth = .none, deleteEnabled: Bool = true, deniedActions: [String] = []) {
             self.tls = tls
             self.auth = auth
             self.deleteEnabled = deleteEnabled
+            self.deniedActions = deniedActions
         }
     }
 
@@ -234,7 +237,7 @@ final class RegistryServer: @unchecked Sendable {
                 try Data(result.stdout.utf8).write(to: file)
                 config["auth"] = ["htpasswd": ["realm": "reg-test", "path": file.path]]
             case .token:
-                let (issuer, port, signer) = try startIssuer(in: directory)
+                let (issuer, port, signer) = try startIssuer(in: directory, denying: options.deniedActions)
                 started.append(issuer)
                 tokenRealm = "http://127.0.0.1:\(port)/token"
                 config["auth"] = [
@@ -280,7 +283,7 @@ final class RegistryServer: @unchecked Sendable {
 
     /// Starts `token-issuer.py` (it binds port 0 itself and writes the port to a file); returns it, its port and the
     /// signing certificate (the registry's `rootcertbundle`).
-    private static func startIssuer(in directory: URL) throws -> (Process, Int, URL) {
+    private static func startIssuer(in directory: URL, denying denied: [String]) throws -> (Process, Int, URL) {
         let home = directory.appendingPathComponent("issuer")
         let signer = try KeyPairs.copy(.tokenSigner, into: home)
         let passwordFile = home.appendingPathComponent("password")
@@ -294,7 +297,7 @@ final class RegistryServer: @unchecked Sendable {
                 "--service", tokenService, "--username", testUsername, "--password-file", passwordFile.path,
                 "--port-file", portFile.path, "--stats", home.appendingPathComponent("stats.json").path,
                 "--log", home.appendingPathComponent("requests.ndjson").path,
-            ], log: directory.appendingPathComponent("issuer.log"))
+            ] + denied.flatMap { ["--deny", $0] }, log: directory.appendingPathComponent("issuer.log"))
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline && process.isRunning {
             if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {

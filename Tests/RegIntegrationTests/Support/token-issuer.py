@@ -80,7 +80,8 @@ class Issuer:
                 if len(parts) < 3:
                     continue
                 kind, name, actions = parts[0], ":".join(parts[1:-1]), parts[-1]
-                access.append({"type": kind, "name": name, "actions": [a for a in actions.split(",") if a]})
+                granted = [a for a in actions.split(",") if a and a not in self.args.deny]
+                access.append({"type": kind, "name": name, "actions": granted})
         now = int(time.time())
         claims = {
             "iss": self.args.issuer,
@@ -211,6 +212,7 @@ def main():
     parser.add_argument("--stats", required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--expires-in", type=int, default=300)
+    parser.add_argument("--deny", action="append", default=[], help="an action never granted (delete, push)")
     args = parser.parse_args()
     with open(args.password_file, encoding="utf-8") as handle:
         args.password = handle.read().rstrip("\n")
