@@ -150,6 +150,19 @@ struct RemoveTests {
         #expect(Self.statuses(second) == ["team/app:1.0.2 absent", "team/app:1.0.1 kept"])
     }
 
+    @Test("a record whose tag moved since it was resolved is kept, and the new image stays")
+    func tagMoved() async throws {
+        let server = try await Self.registry()
+        defer { server.stop() }
+        let saved = try reg("reg-manifest", ["\(server.registry)/team/app:1.0.2"]).stdout
+        try InventoryTests.seed(server, ["\(server.registry)/team/app:1.0.2", "--salt", "pushed again"])
+        let result = try Self.rm(server, [], stdin: saved)
+        #expect(result.status == 0, "\(result)")
+        #expect(Self.statuses(result) == ["team/app:1.0.2 kept"])
+        #expect((result.records.first?["reason"] as? String)?.contains("now points at") == true)
+        #expect(try Self.exists(server, "team/app:1.0.2"))
+    }
+
     @Test("deletion disabled: one clear error naming storage.delete.enabled, exit 2, nothing changed")
     func deletionDisabled() async throws {
         let server = try await Self.registry(.init(deleteEnabled: false))
