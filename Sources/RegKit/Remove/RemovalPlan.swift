@@ -96,17 +96,18 @@ public struct RemovalPlan: Sendable {
         return "still reached by \(sorted[0])\(more); --force deletes it anyway"
     }
 
-    /// The deletions to make, once per manifest: indexes before the platform
-    /// manifests they list, so no tag ever points at a half-deleted image.
-    /// - Returns: indexes into `targets` of the first target of each manifest.
-    public static func deletionOrder(_ targets: [Target], decisions: [Decision]) -> [Int] {
+    /// The deletions to make, once per manifest, in two phases that run one after
+    /// the other: indexes, then the other manifests, so no tag ever points at a
+    /// half-deleted image.
+    /// - Returns: for each phase, indexes into `targets` of the first target of each manifest.
+    public static func deletionPhases(_ targets: [Target]) -> [[Int]] {
         var seen = Set<[String]>()
         var indexes: [Int] = []
         var images: [Int] = []
-        for (i, target) in targets.enumerated() where decisions[i] == .delete {
+        for (i, target) in targets.enumerated() {
             guard seen.insert([target.registry, target.repo, target.digest]).inserted else { continue }
             if target.children.isEmpty { images.append(i) } else { indexes.append(i) }
         }
-        return indexes + images
+        return [indexes, images]
     }
 }

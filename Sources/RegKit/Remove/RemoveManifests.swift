@@ -38,25 +38,24 @@ public struct RemoveManifests: Sendable {
         let diagnostics = context.diagnostics
         diagnostics.progress("resolving \(records.count) records")
         let reporter = Reporter(context: context)
-        var results = await Concurrently.map(records) { await resolve($0, reporter, context) }
-        var outcomes = [Record?](repeating: nil, count: records.count)
+        let results = await Concurrently.map(records) { await resolve($0, reporter, context) }
+        var outcomes: [Record] = []
         var targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)] = []
         for (i, result) in results.enumerated() {
             switch result {
-            case .done(let record): outcomes[i] = record
+            case .done(let record): outcomes.append(record)
             case .target(let record, let registry, let target):
-                outcomes[i] = record
+                outcomes.append(record)
                 targets.append((i, registry, target))
             }
         }
-        results = []
         if options.tagOnly {
             await removeTags(targets, outcomes: &outcomes, reporter: reporter, context)
         } else {
             await removeManifests(targets, outcomes: &outcomes, reporter: reporter, context)
         }
-        context.emit(outcomes.compactMap { $0 })
-        summarize(outcomes.compactMap { $0 }, diagnostics)
+        context.emit(outcomes)
+        summarize(outcomes, diagnostics)
     }
 
     // MARK: - Resolving
@@ -109,7 +108,7 @@ public struct RemoveManifests: Sendable {
     // MARK: - Deleting manifests
 
     private func removeManifests(
-        _ targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)], outcomes: inout [Record?],
+        _ targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)], outcomes: inout [Record],
         reporter: Reporter, _ context: ToolContext
     ) async {
         var plan = RemovalPlan(scope: options.scope)
@@ -131,24 +130,20 @@ public struct RemoveManifests: Sendable {
         for (k, entry) in targets.enumerated() {
             if let error = unchecked[entry.registry.written] {
                 outcomes[entry.index] = reporter.failed(
-                    outcomes[entry.index]!, ReverseCheckError(registry: entry.registry, scope: options.scope, cause: error))
+                    outcomes[entry.index], ReverseCheckError(registry: entry.registry, scope: options.scope, cause: error))
                 continue
             }
             switch decisions[k] {
             case .kept(let reason):
-                outcomes[entry.index]!.status = "kept"
-                outcomes[entry.index]!["reason"] = .string(reason)
+                outcomes[entry.index].status = "kept"
+                outcomes[entry.index]["reason"] = .string(reason)
             case .delete:
-                if options.dryRun { outcomes[entry.index]!.status = "would-delete" } else { deletable.append(k) }
+                if options.dryRun { outcomes[entry.index].status = "would-delete" } else { deletable.append(k) }
             }
         }
         guard !deletable.isEmpty else { return }
-        let chosen = deletable.map { targets[$0].target }
-        let order = RemovalPlan.deletionOrder(chosen, decisions: chosen.map { _ in .delete })
-        let indexes = order.filter { !chosen[$0].children.isEmpty }
-        let images = order.filter { chosen[$0].children.isEmpty }
         var done: [[String]: Result<Bool, any Error>] = [:]
-        for phase in [indexes, images] {
+        for phase in RemovalPlan.deletionPhases(deletable.map { targets[$0].target }) {
             let entries = phase.map { targets[deletable[$0]] }
             let results = await Concurrently.map(entries) { entry in
                 await reporter.delete(entry.registry, repo: entry.target.repo, digest: entry.target.digest)
@@ -160,8 +155,8 @@ public struct RemoveManifests: Sendable {
         for k in deletable {
             let entry = targets[k]
             switch done[[entry.registry.written, entry.target.repo, entry.target.digest]]! {
-            case .success(let deleted): outcomes[entry.index]!.status = deleted ? "deleted" : "absent"
-            case .failure(let error): outcomes[entry.index] = reporter.failed(outcomes[entry.index]!, error)
+            case .success(let deleted): outcomes[entry.index].status = deleted ? "deleted" : "absent"
+            case .failure(let error): outcomes[entry.index] = reporter.failed(outcomes[entry.index], error)
             }
         }
     }
@@ -169,11 +164,11 @@ public struct RemoveManifests: Sendable {
     // MARK: - Removing tags
 
     private func removeTags(
-        _ targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)], outcomes: inout [Record?],
+        _ targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)], outcomes: inout [Record],
         reporter: Reporter, _ context: ToolContext
     ) async {
         if options.dryRun {
-            for entry in targets { outcomes[entry.index]!.status = "would-delete" }
+            for entry in targets { outcomes[entry.index].status = "would-delete" }
             return
         }
         let remover = TagRemover(client: context.client)
@@ -185,12 +180,12 @@ public struct RemoveManifests: Sendable {
         }
         for (entry, result) in zip(targets, results) {
             switch result {
-            case .success(.removed): outcomes[entry.index]!.status = "deleted"
-            case .success(.absent): outcomes[entry.index]!.status = "absent"
+            case .success(.removed): outcomes[entry.index].status = "deleted"
+            case .success(.absent): outcomes[entry.index].status = "absent"
             case .success(.moved(let digest)):
-                outcomes[entry.index]!.status = "kept"
-                outcomes[entry.index]!["reason"] = .string("the tag moved to \(digest) while reg-rm ran; resolve it again")
-            case .failure(let error): outcomes[entry.index] = reporter.failed(outcomes[entry.index]!, error)
+                outcomes[entry.index].status = "kept"
+                outcomes[entry.index]["reason"] = .string("the tag moved to \(digest) while reg-rm ran; resolve it again")
+            case .failure(let error): outcomes[entry.index] = reporter.failed(outcomes[entry.index], error)
             }
         }
     }

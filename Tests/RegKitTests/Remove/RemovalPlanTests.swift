@@ -82,18 +82,18 @@ struct RemovalPlanTests {
         let targets = [Self.target("app", "1.0", Self.a), Self.target("app", "latest", Self.a), Self.target("app", nil, Self.a)]
         let decisions = plan.decide(targets, force: false)
         #expect(decisions == [.delete, .delete, .delete])
-        #expect(RemovalPlan.deletionOrder(targets, decisions: decisions) == [0])
+        #expect(RemovalPlan.deletionPhases(targets) == [[], [0]])
     }
 
-    @Test("indexes go before the manifests they list; kept targets are not deleted")
+    @Test("indexes are deleted in a phase before the manifests they list")
     func order() {
         let targets = [
             Self.target("app", "amd64", Self.child1),
-            Self.target("app", "kept", Self.b),
+            Self.target("app", "other", Self.b),
             Self.target("app", "multi", Self.index, children: [Self.child1]),
+            Self.target("app", "multi-again", Self.index, children: [Self.child1]),
         ]
-        let order = RemovalPlan.deletionOrder(targets, decisions: [.delete, .kept(reason: "x"), .delete])
-        #expect(order == [2, 0])
+        #expect(RemovalPlan.deletionPhases(targets) == [[2], [0, 1]])
     }
 
     @Test("the reason names the first tag and counts the others")
