@@ -156,16 +156,31 @@ public final class RegistryClient: Sendable {
 
     // MARK: - Paging
 
-    /// Reads every page of a list endpoint, following `Link: <...>; rel="next"`.
+    /// Reads every page of a list endpoint as ``Paging`` says, handing each page's new
+    /// entries to `each`.
+    /// - Parameters:
+    ///   - base: the endpoint's URL without query.
+    ///   - entries: the list in one decoded page.
+    /// - Throws: when a page fails, is not the JSON the API defines, or links to another host:
+    ///   a listing is complete or it is an error.
     func pages<T: Decodable & Sendable>(
-        _ firstURL: String, registry: RegistryAddress, scope: AuthScope, what: String, as type: T.Type,
-        each: (T) async throws -> Void
+        _ base: String, registry: RegistryAddress, scope: AuthScope, what: String, as type: T.Type,
+        entries: (T) -> [String], each: ([String]) async throws -> Void
     ) async throws {
-        var url: String? = firstURL
+        var sizes = Paging.pageSizes[...]
+        var pageSize = sizes.popFirst()!
+        var url: String? = Paging.firstURL(base, pageSize: pageSize)
+        var requested: Set<String> = []
         var seen: Set<String> = []
         while let current = url {
-            guard seen.insert(current).inserted else { break }  // a server that links to itself
+            guard requested.insert(current).inserted else { break }  // a server that links to itself
             let response = try await send(HTTPRequest(.get, current), to: registry, scope: scope, what: what)
+            if response.status == 400, seen.isEmpty, let smaller = sizes.popFirst() {
+                // Some registries refuse a large `n` (quay above 100): ask again with less, then with none.
+                pageSize = smaller
+                url = Paging.firstURL(base, pageSize: pageSize)
+                continue
+            }
             guard response.isSuccess else {
                 throw failure(response, registry: registry, scope: scope, what: what, method: .get)
             }
@@ -173,12 +188,20 @@ public final class RegistryClient: Sendable {
                 throw RegistryError.unexpected(
                     what: what, status: response.status, message: "answer is not the JSON the API defines")
             }
-            try await each(page)
-            url = LinkHeader.next(response.headerValues("Link"), requestURL: current)
-            if let next = url, TransportError.hostPart(of: next) != registry.host {
-                // Credentials belong to the registry: never follow a page link elsewhere.
-                throw RegistryError.unexpected(
-                    what: what, status: response.status, message: "next page link leads to another host: \(next)")
+            let listed = entries(page)
+            let fresh = listed.filter { seen.insert($0).inserted }
+            if !fresh.isEmpty { try await each(fresh) }
+            if let next = LinkHeader.next(response.headerValues("Link"), requestURL: current) {
+                guard TransportError.hostPart(of: next) == registry.host else {
+                    // Credentials belong to the registry: never follow a page link elsewhere.
+                    throw RegistryError.unexpected(
+                        what: what, status: response.status, message: "next page link leads to another host: \(next)")
+                }
+                url = next
+            } else if fresh.isEmpty && !listed.isEmpty {
+                url = nil  // a registry that ignores `last` answered the same page again
+            } else {
+                url = Paging.continuation(base, entries: listed, pageSize: pageSize)
             }
         }
     }
@@ -188,19 +211,17 @@ public final class RegistryClient: Sendable {
 
     /// Lists the repositories of `registry`, page by page, as the pages arrive.
     public func catalog(_ registry: RegistryAddress, each: ([String]) async throws -> Void) async throws {
-        // 1000 is the largest page distribution accepts (more: PAGINATION_NUMBER_INVALID).
         try await pages(
-            registry.baseURL + "/v2/_catalog?n=1000", registry: registry, scope: .catalog,
-            what: "\(registry.written) catalog", as: CatalogPage.self
-        ) { try await each($0.repositories ?? []) }
+            registry.baseURL + "/v2/_catalog", registry: registry, scope: .catalog, what: "\(registry.written) catalog",
+            as: CatalogPage.self, entries: { $0.repositories ?? [] }, each: each)
     }
 
-    /// Lists the tags of `repo`, page by page.
+    /// Lists the tags of `repo`, page by page. A repository whose tags were all deleted
+    /// (`"tags": null`) has none.
     public func tags(_ registry: RegistryAddress, repo: String, each: ([String]) async throws -> Void) async throws {
         try await pages(
-            registry.baseURL + "/v2/\(repo)/tags/list?n=1000", registry: registry, scope: .pull(repo),
-            what: "\(registry.written)/\(repo)", as: TagsPage.self
-        ) { try await each($0.tags ?? []) }
+            registry.baseURL + "/v2/\(repo)/tags/list", registry: registry, scope: .pull(repo),
+            what: "\(registry.written)/\(repo)", as: TagsPage.self, entries: { $0.tags ?? [] }, each: each)
     }
 
     // MARK: - Manifests

@@ -16,10 +16,11 @@ public enum LinkHeader {
                     $0.trimmingCharacters(in: .whitespaces)
                 }
                 let isNext = params.contains { param in
-                    let parts = param.split(separator: "=", maxSplits: 1)
+                    // RFC 8288 allows white space around "=" (`rel = "next"`).
+                    let parts = param.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                     guard parts.count == 2, parts[0].lowercased() == "rel" else { return false }
                     let rels = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
-                    return rels.split(separator: " ").contains("next")
+                    return rels.split(whereSeparator: \.isWhitespace).contains("next")
                 }
                 if isNext { return resolve(target, against: requestURL) }
             }

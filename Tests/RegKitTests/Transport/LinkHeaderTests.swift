@@ -54,6 +54,8 @@ struct LinkHeaderTests {
         #expect(LinkHeader.next([#"</p2>; REL="NEXT""#], requestURL: catalog) == "https://r.example/p2")
         #expect(LinkHeader.next([#"</p2>; type="application/json"; rel="next""#], requestURL: catalog) == "https://r.example/p2")
         #expect(LinkHeader.next([#"</p2>;rel="next""#], requestURL: catalog) == "https://r.example/p2")
+        #expect(LinkHeader.next([#"</p2>; rel = "next""#], requestURL: catalog) == "https://r.example/p2")
+        #expect(LinkHeader.next(["</p2> ; rel =next"], requestURL: catalog) == "https://r.example/p2")
     }
 
     @Test("no next page: no header, other relations, a rel that only contains 'next'")

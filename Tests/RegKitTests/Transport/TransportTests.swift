@@ -269,6 +269,83 @@ struct TransportTests {
         #expect(server.requests.last?.query["last"] == "b/c")
     }
 
+    /// A registry holding `count` tags (`t0000`...) that honours `n` and `last` as the OCI spec
+    /// allows: with a `Link` or without, refusing `n` above `maxN` with 400, or ignoring both.
+    func pagingServer(count: Int, link: Bool, maxN: Int = 1000, honoursPaging: Bool = true) throws -> ScriptedServer {
+        let all = (0..<count).map { String(format: "t%04d", $0) }
+        return try ScriptedServer { request in
+            guard honoursPaging else { return .json(TransportTests.tagsPage(all)) }
+            let n = request.query["n"].flatMap(Int.init) ?? 50
+            guard n <= maxN else {
+                return .json(#"{"errors":[{"code":"TOO_MANY_TAGS","message":"n is too large"}]}"#, status: 400)
+            }
+            let after = request.query["last"]
+            let page = Array(all.filter { after == nil || $0 > after! }.prefix(n))
+            var headers: [(String, String)] = []
+            if link, page.count == n, let last = page.last, last != all.last {
+                headers.append(("Link", #"</v2/a/tags/list?n=\#(n)&last=\#(last)>; rel = "next""#))
+            }
+            return .json(TransportTests.tagsPage(page), headers: headers)
+        }
+    }
+
+    @Test("n and last honoured without any Link: full pages are followed with last=, all 1,501 tags")
+    func pagingWithoutLink() async throws {
+        let server = try pagingServer(count: 1501, link: false)
+        defer { server.stop() }
+        let listed = try await tags(client(), server)
+        #expect(listed.count == 1501)
+        #expect(Set(listed).count == 1501)
+        #expect(server.requests.map(\.target) == ["/v2/a/tags/list?n=1000", "/v2/a/tags/list?n=1000&last=t0999"])
+    }
+
+    @Test("a Link with white space around = (RFC 8288) is followed")
+    func pagingLinkWithSpaces() async throws {
+        let server = try pagingServer(count: 2500, link: true)
+        defer { server.stop() }
+        #expect(try await tags(client(), server).count == 2500)
+        #expect(server.requests.count == 3)
+    }
+
+    @Test("a registry refusing n above 100 (400 TOO_MANY_TAGS) is asked with n=100, every page")
+    func pagingRefusedPageSize() async throws {
+        let server = try pagingServer(count: 250, link: false, maxN: 100)
+        defer { server.stop() }
+        #expect(try await tags(client(), server).count == 250)
+        #expect(
+            server.requests.map(\.target) == [
+                "/v2/a/tags/list?n=1000", "/v2/a/tags/list?n=100", "/v2/a/tags/list?n=100&last=t0099",
+                "/v2/a/tags/list?n=100&last=t0199",
+            ])
+    }
+
+    @Test("a registry refusing every n is asked without one, as skopeo asks")
+    func pagingRefusedEveryPageSize() async throws {
+        let server = try pagingServer(count: 120, link: true, maxN: 60)
+        defer { server.stop() }
+        #expect(try await tags(client(), server).count == 120)
+        #expect(
+            Array(server.requests.map(\.target).prefix(3)) == [
+                "/v2/a/tags/list?n=1000", "/v2/a/tags/list?n=100", "/v2/a/tags/list",
+            ])
+    }
+
+    @Test("a registry that ignores n and last, with exactly n tags: asked once more, no tag twice")
+    func pagingIgnored() async throws {
+        let server = try pagingServer(count: 1000, link: false, honoursPaging: false)
+        defer { server.stop() }
+        let listed = try await tags(client(), server)
+        #expect(listed.count == 1000)
+        #expect(server.requests.count == 2)
+    }
+
+    @Test("a repository whose tags were all deleted (tags: null) has none")
+    func pagingNullTags() async throws {
+        let server = try ScriptedServer { _ in .json(#"{"name":"a","tags":null}"#) }
+        defer { server.stop() }
+        #expect(try await tags(client(), server) == [])
+    }
+
     @Test("a Link to another host is refused")
     func pagingToAnotherHost() async throws {
         let elsewhere = try ScriptedServer { _ in .json(TransportTests.tagsPage(["stolen"])) }
