@@ -61,6 +61,54 @@ struct RemoveTests {
         #expect(both.stderr.contains("garbage"), "the reminder about garbage collection")
     }
 
+    /// PUTs `body` as `repo:reference` with curl, the way any client pushes a manifest.
+    static func putManifest(_ server: RegistryServer, _ repo: String, _ reference: String, _ body: Data, type: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("reg-manifest-\(UUID().uuidString)")
+        try body.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try curl(
+            server.curlArgs + [
+                "--fail", "-X", "PUT", "-H", "Content-Type: \(type)", "--data-binary", "@\(file.path)",
+                "\(server.baseURL)/v2/\(repo)/manifests/\(reference)",
+            ])
+        #expect(result.status == 0, "PUT \(repo):\(reference): \(result.stderr)")
+    }
+
+    /// The bytes of `repo:reference`, asked with every manifest type.
+    static func getManifest(_ server: RegistryServer, _ repo: String, _ reference: String) throws -> Data {
+        let accept = "Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json"
+        let result = try curl(server.curlArgs + ["--fail", "-H", accept, "\(server.baseURL)/v2/\(repo)/manifests/\(reference)"])
+        #expect(result.status == 0, "GET \(repo):\(reference): \(result.stderr)")
+        return Data(result.stdout.utf8)
+    }
+
+    @Test("an image reached only through an index of indexes is kept, naming the outer tag")
+    func nestedIndex() async throws {
+        let server = try await Self.registry()
+        defer { server.stop() }
+        // team/multi:1.0 is a two-platform index; `nested` is an index that lists it, `amd64`
+        // tags its first platform image, and 1.0 moves to the second, so the first is reached
+        // by `amd64` and, two indexes deep, by `nested` alone.
+        let inner = try Self.getManifest(server, "team/multi", "1.0")
+        let index = try #require(try JSONSerialization.jsonObject(with: inner) as? [String: Any])
+        let platforms = try #require((index["manifests"] as? [[String: Any]])?.compactMap { $0["digest"] as? String })
+        let image = try Self.getManifest(server, "team/multi", platforms[0])
+        try Self.putManifest(server, "team/multi", "amd64", image, type: "application/vnd.oci.image.manifest.v1+json")
+        let outer = Data(
+            #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"sha256:\#(sha256Hex(inner))","size":\#(inner.count)}]}"#
+                .utf8)
+        try Self.putManifest(server, "team/multi", "nested", outer, type: "application/vnd.oci.image.index.v1+json")
+        let second = try Self.getManifest(server, "team/multi", platforms[1])
+        try Self.putManifest(server, "team/multi", "1.0", second, type: "application/vnd.oci.image.manifest.v1+json")
+
+        let result = try Self.rm(server, ["\(server.registry)/team/multi:amd64"])
+        #expect(result.status == 0, "\(result)")
+        #expect(Self.statuses(result) == ["team/multi:amd64 kept"])
+        #expect((result.records.first?["reason"] as? String)?.contains("team/multi:nested") == true, "\(result)")
+        #expect(try Self.exists(server, "team/multi:amd64"))
+        #expect(try Self.exists(server, "team/multi:nested"))
+    }
+
     @Test("--force deletes a shared digest, and every tag on it goes with it")
     func forced() async throws {
         let server = try await Self.registry()

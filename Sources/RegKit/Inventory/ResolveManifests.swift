@@ -36,56 +36,47 @@ public struct ResolveManifests: Sendable {
                 resolved.describe(head)
                 return [resolved]
             }
-            let (head, body) = try await client.manifest(registry, repo: repo, reference: reference)
-            resolved.describe(head)
-            guard !MediaType.isSchema1(head.mediaType) else { return [resolved] }
-            let manifest = try Manifest.parse(body, reference: record.displayName)
-            if MediaType.isIndex(head.mediaType) {
-                let entries = manifest.platformEntries
-                resolved.platforms = entries.compactMap { $0.platform?.description }
-                var children: [Record] = []
-                var newest: String?
-                for entry in entries {
-                    var child = resolved
-                    child["platforms"] = nil
-                    child.digest = entry.digest
-                    child.mediaType = entry.mediaType
-                    child.size = entry.size
-                    child.platform = entry.platform?.description
-                    child["index"] = .string(head.digest.description)
-                    if options.config, let digest = Digest(entry.digest) {
-                        let created = try await created(registry, repo, digest, client: client)
-                        child.created = created
-                        if let created, newest.map({ Self.isLater(created, than: $0) }) ?? true { newest = created }
-                    }
-                    children.append(child)
+            let source = RegistrySource(registry: registry, client: client)
+            let graph = try await ImageWalk(source: source).graph(
+                repo, reference: reference, reach: options.config ? .everything : .indexes)
+            let root = graph.root
+            resolved.describe(root.head)
+            guard !MediaType.isSchema1(root.head.mediaType) else { return [resolved] }
+            guard root.isIndex else {
+                resolved.created = try await created(of: root, repo, source)
+                return [resolved]
+            }
+            let nodes = Dictionary(graph.descendants.map { ($0.digest, $0) }, uniquingKeysWith: { a, _ in a })
+            let entries = root.manifest.platformEntries
+            resolved.platforms = entries.compactMap { $0.platform?.description }
+            var children: [Record] = []
+            var newest: String?
+            for entry in entries {
+                var child = resolved
+                child["platforms"] = nil
+                child.digest = entry.digest.description
+                child.mediaType = entry.mediaType
+                child.size = entry.size
+                child.platform = entry.platform?.description
+                child["index"] = .string(root.digest.description)
+                if options.config, let node = nodes[entry.digest] {
+                    let created = try await created(of: node, repo, source)
+                    child.created = created
+                    if let created, newest.map({ Self.isLater(created, than: $0) }) ?? true { newest = created }
                 }
-                resolved.created = newest
-                return options.expand ? children : [resolved]
+                children.append(child)
             }
-            if options.config, let config = manifest.config, let digest = Digest(config.digest) {
-                resolved.created = try await created(registry, repo, configDigest: digest, client: client)
-            }
-            return [resolved]
+            resolved.created = newest
+            return options.expand ? children : [resolved]
         } catch {
             return [context.failed(record, error)]
         }
     }
 
-    /// `created` of the image manifest `digest`.
-    private func created(_ registry: RegistryAddress, _ repo: String, _ digest: Digest, client: RegistryClient) async throws
-        -> String?
-    {
-        let (_, body) = try await client.manifest(registry, repo: repo, reference: digest.description)
-        let manifest = try Manifest.parse(body, reference: "\(registry.written)/\(repo)@\(digest)")
-        guard let config = manifest.config, let configDigest = Digest(config.digest) else { return nil }
-        return try await created(registry, repo, configDigest: configDigest, client: client)
-    }
-
-    private func created(_ registry: RegistryAddress, _ repo: String, configDigest: Digest, client: RegistryClient) async throws
-        -> String?
-    {
-        let data = try await client.blobData(registry, repo: repo, digest: configDigest)
+    /// `created` from the config of an image manifest; nil for anything else, or without `--config`.
+    private func created(of node: ImageNode, _ repo: String, _ source: any ImageSource) async throws -> String? {
+        guard options.config, !node.isIndex, let config = node.manifest.config else { return nil }
+        let data = try await source.blobData(repo, digest: config.digest)
         return (try? JSONDecoder().decode(ImageConfig.self, from: data))?.created
     }
 

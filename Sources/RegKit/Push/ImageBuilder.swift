@@ -53,7 +53,7 @@ public struct ImageBuilder: Sendable {
             let layer = Gzip.compress(tar)
             let layerDescriptor = Descriptor(
                 mediaType: format == .oci ? MediaType.ociLayerGzip : MediaType.dockerLayerGzip,
-                digest: Digest(of: layer).description, size: Int64(layer.count))
+                digest: Digest(of: layer), size: Int64(layer.count))
             let config = ImageBuilder.json([
                 "architecture": platform.architecture,
                 "os": platform.os,
@@ -65,7 +65,7 @@ public struct ImageBuilder: Sendable {
             ])
             let configDescriptor = Descriptor(
                 mediaType: format == .oci ? MediaType.ociConfig : MediaType.dockerConfig,
-                digest: Digest(of: config).description, size: Int64(config.count))
+                digest: Digest(of: config), size: Int64(config.count))
             blobs.append(Blob(descriptor: configDescriptor, data: config))
             blobs.append(Blob(descriptor: layerDescriptor, data: layer))
             let manifest = ImageBuilder.json([
@@ -77,7 +77,7 @@ public struct ImageBuilder: Sendable {
             children.append((manifestType, manifest))
             entries.append(
                 Descriptor(
-                    mediaType: manifestType, digest: Digest(of: manifest).description, size: Int64(manifest.count),
+                    mediaType: manifestType, digest: Digest(of: manifest), size: Int64(manifest.count),
                     platform: platform))
         }
         if platforms.count == 1, let only = children.first {
@@ -98,7 +98,7 @@ public struct ImageBuilder: Sendable {
     public static func placeholder(note: String) -> Image {
         let empty = Data("{}".utf8)
         let descriptor = Descriptor(
-            mediaType: MediaType.ociEmpty, digest: Digest(of: empty).description, size: Int64(empty.count))
+            mediaType: MediaType.ociEmpty, digest: Digest(of: empty), size: Int64(empty.count))
         let manifest = json([
             "schemaVersion": 2,
             "mediaType": MediaType.ociManifest,
@@ -111,7 +111,7 @@ public struct ImageBuilder: Sendable {
     }
 
     static func object(_ d: Descriptor) -> [String: Any] {
-        var o: [String: Any] = ["mediaType": d.mediaType ?? "", "digest": d.digest, "size": d.size]
+        var o: [String: Any] = ["mediaType": d.mediaType ?? "", "digest": d.digest.description, "size": d.size]
         if let p = d.platform {
             var platform: [String: Any] = ["os": p.os, "architecture": p.architecture]
             if let v = p.variant { platform["variant"] = v }

@@ -25,3 +25,22 @@ public struct Digest: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var description: String { "sha256:" + hex }
     public static func < (a: Digest, b: Digest) -> Bool { a.hex < b.hex }
 }
+
+extension Digest: Codable {
+    /// Decodes `sha256:<64 hex>` and nothing else, so a hostile value in a manifest
+    /// (`sha256:../../x`) never reaches a URL or a path.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let digest = Digest(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "digest \(text.debugDescription) is not sha256:<64 lower-case hex>")
+        }
+        self = digest
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

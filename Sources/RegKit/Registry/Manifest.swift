@@ -1,14 +1,22 @@
 public import Foundation
 
 /// A content descriptor: what a manifest says of a blob or of another manifest.
+///
+/// The digest is a ``Digest``: a manifest naming anything but `sha256:<64 hex>` does not parse,
+/// so no hostile value reaches a URL or a path. The OCI 1.1 fields are kept, so a copy can
+/// write a manifest's meaning back whole.
 public struct Descriptor: Codable, Sendable, Hashable {
     public var mediaType: String?
-    public var digest: String
+    public var digest: Digest
     public var size: Int64
     public var platform: Platform?
     public var annotations: [String: String]?
+    /// Where else the blob may be fetched from (foreign layers).
+    public var urls: [String]?
+    /// OCI 1.1: the type of an artifact this descriptor points at.
+    public var artifactType: String?
 
-    public init(mediaType: String?, digest: String, size: Int64, platform: Platform? = nil) {
+    public init(mediaType: String?, digest: Digest, size: Int64, platform: Platform? = nil) {
         self.mediaType = mediaType
         self.digest = digest
         self.size = size
@@ -47,14 +55,32 @@ public struct Manifest: Decodable, Sendable {
     /// OCI 1.1: the manifest this one refers to.
     public var subject: Descriptor?
 
+    /// OCI 1.1: the artifact's type.
+    public var artifactType: String?
+
     /// Parses manifest bytes.
-    /// - Throws: ``RegistryError/invalidManifest`` when they are not a manifest.
+    /// - Throws: ``RegistryError/invalidManifest`` when they are not a manifest, naming the
+    ///   field that is wrong.
     public static func parse(_ data: Data, reference: String) throws -> Manifest {
         do {
             return try JSONDecoder().decode(Manifest.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
+            let field = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            throw RegistryError.invalidManifest(reference: reference, reason: "\(field): \(context.debugDescription)")
         } catch {
             throw RegistryError.invalidManifest(reference: reference, reason: "not a JSON manifest")
         }
+    }
+
+    /// The manifest's type as its content shows it: the `mediaType` it declares, else an
+    /// index when it lists `manifests`, an image when it has a `config`. For registries that
+    /// answer `application/json` or no type at all.
+    public var inferredMediaType: String? {
+        if let mediaType, !mediaType.isEmpty { return mediaType }
+        if manifests != nil { return MediaType.ociIndex }
+        if config != nil { return MediaType.ociManifest }
+        if schemaVersion == 1 { return MediaType.dockerSchema1 }
+        return nil
     }
 
     /// The index entries that are images for a real platform (not attestations).

@@ -240,8 +240,11 @@ public final class RegistryClient: Sendable {
         guard response.isSuccess else {
             throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .head)
         }
+        // A type that is missing or generic (`application/json`) says nothing of an index's
+        // children: the content decides, so read it.
         guard let digest = response.header("Docker-Content-Digest").flatMap(Digest.init),
             let type = response.header("Content-Type").map(MediaType.normalize),
+            MediaType.acceptedManifests.contains(type),
             let size = response.header("Content-Length").flatMap(Int64.init)
         else {
             return try await manifest(registry, repo: repo, reference: reference).head
@@ -267,10 +270,10 @@ public final class RegistryClient: Sendable {
         let actual = Digest(of: response.body)
         let claimed = Digest(reference) ?? response.header("Docker-Content-Digest").flatMap(Digest.init)
         var type = response.header("Content-Type").map(MediaType.normalize) ?? ""
-        if type.isEmpty || type == "application/json",
-            let declared = try? Manifest.parse(response.body, reference: what).mediaType
+        if !MediaType.acceptedManifests.contains(type),
+            let inferred = try? Manifest.parse(response.body, reference: what).inferredMediaType
         {
-            type = declared
+            type = inferred
         }
         if let claimed, claimed != actual, !MediaType.isSchema1(type) {
             // Schema 1 digests cover the payload without its signature; only those are exempt.
@@ -331,13 +334,6 @@ public final class RegistryClient: Sendable {
             throw RegistryError.digestMismatch(what: what, expected: digest.description, actual: actual.description)
         }
         return hashing.count
-    }
-
-    /// A small blob (an image config) in memory, checked against its digest.
-    public func blobData(_ registry: RegistryAddress, repo: String, digest: Digest, limit: Int = 8 << 20) async throws -> Data {
-        let memory = MemorySink(limit: limit)
-        try await blob(registry, repo: repo, digest: digest, into: memory)
-        return memory.data
     }
 
     /// True when the repository already holds the blob.

@@ -18,11 +18,12 @@ public struct RemovalPlan: Sendable {
         public var repo: String
         /// The selected tag; nil when the record named only a digest.
         public var tag: String?
-        public var digest: String
-        /// For an index: the digests of its platform manifests.
-        public var children: [String]
+        public var digest: Digest
+        /// For an index: the digests of every manifest below it (platform manifests, and
+        /// those of nested indexes).
+        public var children: [Digest]
 
-        public init(registry: String, repo: String, tag: String?, digest: String, children: [String] = []) {
+        public init(registry: String, repo: String, tag: String?, digest: Digest, children: [Digest] = []) {
             self.registry = registry
             self.repo = repo
             self.tag = tag
@@ -38,9 +39,9 @@ public struct RemovalPlan: Sendable {
     public struct Key: Hashable, Sendable {
         public var registry: String
         public var repo: String
-        public var digest: String
+        public var digest: Digest
 
-        public init(registry: String, repo: String, digest: String, scope: RemovalScope) {
+        public init(registry: String, repo: String, digest: Digest, scope: RemovalScope) {
             self.registry = registry
             self.repo = scope == .repo ? repo : ""
             self.digest = digest
@@ -59,8 +60,8 @@ public struct RemovalPlan: Sendable {
     public init(scope: RemovalScope) { self.scope = scope }
 
     /// Records that the tag `name` (outside the selection) points at `digest`,
-    /// whose platform manifests are `children`.
-    public mutating func hold(registry: String, repo: String, digest: String, children: [String] = [], by name: String) {
+    /// below which are the manifests `children`.
+    public mutating func hold(registry: String, repo: String, digest: Digest, children: [Digest] = [], by name: String) {
         for reached in [digest] + children {
             holders[Key(registry: registry, repo: repo, digest: reached, scope: scope), default: []].insert(name)
         }
@@ -96,18 +97,44 @@ public struct RemovalPlan: Sendable {
         return "still reached by \(sorted[0])\(more); --force deletes it anyway"
     }
 
-    /// The deletions to make, once per manifest, in two phases that run one after
-    /// the other: indexes, then the other manifests, so no tag ever points at a
-    /// half-deleted image.
+    /// The deletions to make, once per manifest, in phases that run one after the other: a
+    /// manifest that another target lists (a platform manifest, an index inside an index)
+    /// goes in a phase after that target, so no tag ever points at a half-deleted image.
     /// - Returns: for each phase, indexes into `targets` of the first target of each manifest.
     public static func deletionPhases(_ targets: [Target]) -> [[Int]] {
-        var seen = Set<[String]>()
-        var indexes: [Int] = []
-        var images: [Int] = []
+        var first: [Key: Int] = [:]
+        var order: [Int] = []
         for (i, target) in targets.enumerated() {
-            guard seen.insert([target.registry, target.repo, target.digest]).inserted else { continue }
-            if target.children.isEmpty { images.append(i) } else { indexes.append(i) }
+            let key = Key(registry: target.registry, repo: target.repo, digest: target.digest, scope: .repo)
+            if first[key] == nil {
+                first[key] = i
+                order.append(i)
+            }
         }
-        return [indexes, images]
+        // A manifest's phase is one more than that of the deepest target listing it.
+        var listers: [Key: [Int]] = [:]
+        for i in order {
+            for child in targets[i].children {
+                let key = Key(registry: targets[i].registry, repo: targets[i].repo, digest: child, scope: .repo)
+                listers[key, default: []].append(i)
+            }
+        }
+        var phase: [Int: Int] = [:]
+        func phaseOf(_ i: Int, _ depth: Int) -> Int {
+            if let known = phase[i] { return known }
+            let key = Key(registry: targets[i].registry, repo: targets[i].repo, digest: targets[i].digest, scope: .repo)
+            // The depth guard only stops a malformed cycle; the walk bounds real nesting.
+            let above = depth > ImageWalk.maxDepth ? [] : (listers[key] ?? []).filter { $0 != i }
+            let value = above.map { phaseOf($0, depth + 1) + 1 }.max() ?? 0
+            phase[i] = value
+            return value
+        }
+        var phases: [[Int]] = []
+        for i in order {
+            let p = phaseOf(i, 0)
+            while phases.count <= p { phases.append([]) }
+            phases[p].append(i)
+        }
+        return phases
     }
 }

@@ -92,13 +92,13 @@ public struct RemoveManifests: Sendable {
                 return .done(out)
             }
             out.digest = head.digest.description
-            var children: [String] = []
+            var children: [Digest] = []
             if MediaType.isIndex(head.mediaType) && !options.tagOnly {
-                let (_, body) = try await context.client.manifest(registry, repo: repo, reference: head.digest.description)
-                children = (try Manifest.parse(body, reference: record.displayName).manifests ?? []).map(\.digest)
+                let walk = ImageWalk(source: RegistrySource(registry: registry, client: context.client))
+                children = try await walk.graph(repo, reference: head.digest.description, reach: .indexes).descendantDigests
             }
             let target = RemovalPlan.Target(
-                registry: registry.written, repo: repo, tag: record.tag, digest: head.digest.description, children: children)
+                registry: registry.written, repo: repo, tag: record.tag, digest: head.digest, children: children)
             return .target(out, registry, target)
         } catch {
             return .done(reporter.failed(record, error))
@@ -146,15 +146,15 @@ public struct RemoveManifests: Sendable {
         for phase in RemovalPlan.deletionPhases(deletable.map { targets[$0].target }) {
             let entries = phase.map { targets[deletable[$0]] }
             let results = await Concurrently.map(entries) { entry in
-                await reporter.delete(entry.registry, repo: entry.target.repo, digest: entry.target.digest)
+                await reporter.delete(entry.registry, repo: entry.target.repo, digest: entry.target.digest.description)
             }
             for (entry, result) in zip(entries, results) {
-                done[[entry.registry.written, entry.target.repo, entry.target.digest]] = result
+                done[[entry.registry.written, entry.target.repo, entry.target.digest.description]] = result
             }
         }
         for k in deletable {
             let entry = targets[k]
-            switch done[[entry.registry.written, entry.target.repo, entry.target.digest]]! {
+            switch done[[entry.registry.written, entry.target.repo, entry.target.digest.description]]! {
             case .success(let deleted): outcomes[entry.index].status = deleted ? "deleted" : "absent"
             case .failure(let error): outcomes[entry.index] = reporter.failed(outcomes[entry.index], error)
             }
@@ -175,7 +175,7 @@ public struct RemoveManifests: Sendable {
         let results = await Concurrently.map(targets) { entry in
             await reporter.attempt(entry.registry) {
                 try await remover.remove(
-                    entry.registry, repo: entry.target.repo, tag: entry.target.tag ?? "", digest: Digest(entry.target.digest)!)
+                    entry.registry, repo: entry.target.repo, tag: entry.target.tag ?? "", digest: entry.target.digest)
             }
         }
         for (entry, result) in zip(targets, results) {

@@ -1,8 +1,8 @@
 /// Finds the tags outside a selection and what they reach, so reg-rm keeps what they need.
 ///
 /// Lists the repositories in scope (the catalog, or the selection's repositories),
-/// their tags, and resolves each tag that is not selected by HEAD; an index is read
-/// for its platform manifests. Any failure but "not found" fails the check: a
+/// their tags, and resolves each tag that is not selected by HEAD; an index is walked
+/// for every manifest below it (``ImageWalk``). Any failure but "not found" fails the check: a
 /// deletion must not rest on a partial view of the registry.
 struct ReverseCheck: Sendable {
     let scope: RemovalScope
@@ -33,16 +33,17 @@ struct ReverseCheck: Sendable {
         }
         let others = tagLists.flatMap { $0 }
         diagnostics.progress("resolving \(others.count) other tags of \(registry.written)")
-        let reached = try await Concurrently.tryMap(others) { name -> (digest: String, children: [String])? in
+        let walk = ImageWalk(source: RegistrySource(registry: registry, client: client))
+        let reached = try await Concurrently.tryMap(others) { name -> (digest: Digest, children: [Digest])? in
             let colon = name.lastIndex(of: ":")!
             let repo = String(name[..<colon])
             let tag = String(name[name.index(after: colon)...])
             do {
                 let head = try await client.head(registry, repo: repo, reference: tag)
-                guard MediaType.isIndex(head.mediaType) else { return (head.digest.description, []) }
-                let (_, body) = try await client.manifest(registry, repo: repo, reference: head.digest.description)
-                let index = try Manifest.parse(body, reference: ImageReference.display(registry, repo, tag))
-                return (head.digest.description, (index.manifests ?? []).map(\.digest))
+                guard MediaType.isIndex(head.mediaType) else { return (head.digest, []) }
+                // Every manifest below the index, an index of indexes included.
+                let graph = try await walk.graph(repo, reference: head.digest.description, reach: .indexes)
+                return (head.digest, graph.descendantDigests)
             } catch RegistryError.notFound {
                 return nil
             }

@@ -6,12 +6,12 @@ import Testing
 struct RemovalPlanTests {
     static let r = "127.0.0.1:5000"
     static let (a, b, index, child1, child2) = (
-        "sha256:" + String(repeating: "a", count: 64), "sha256:" + String(repeating: "b", count: 64),
-        "sha256:" + String(repeating: "1", count: 64), "sha256:" + String(repeating: "2", count: 64),
-        "sha256:" + String(repeating: "3", count: 64)
+        digest("a"), digest("b"), digest("1"), digest("2"), digest("3")
     )
 
-    static func target(_ repo: String, _ tag: String?, _ digest: String, children: [String] = []) -> RemovalPlan.Target {
+    static func digest(_ hex: Character) -> Digest { Digest("sha256:" + String(repeating: hex, count: 64))! }
+
+    static func target(_ repo: String, _ tag: String?, _ digest: Digest, children: [Digest] = []) -> RemovalPlan.Target {
         RemovalPlan.Target(registry: r, repo: repo, tag: tag, digest: digest, children: children)
     }
 
@@ -82,10 +82,10 @@ struct RemovalPlanTests {
         let targets = [Self.target("app", "1.0", Self.a), Self.target("app", "latest", Self.a), Self.target("app", nil, Self.a)]
         let decisions = plan.decide(targets, force: false)
         #expect(decisions == [.delete, .delete, .delete])
-        #expect(RemovalPlan.deletionPhases(targets) == [[], [0]])
+        #expect(RemovalPlan.deletionPhases(targets) == [[0]])
     }
 
-    @Test("indexes are deleted in a phase before the manifests they list")
+    @Test("indexes are deleted in a phase before the manifests they list; unrelated ones at once")
     func order() {
         let targets = [
             Self.target("app", "amd64", Self.child1),
@@ -93,7 +93,29 @@ struct RemovalPlanTests {
             Self.target("app", "multi", Self.index, children: [Self.child1]),
             Self.target("app", "multi-again", Self.index, children: [Self.child1]),
         ]
-        #expect(RemovalPlan.deletionPhases(targets) == [[2], [0, 1]])
+        #expect(RemovalPlan.deletionPhases(targets) == [[1, 2], [0]])
+    }
+
+    @Test("an index of indexes: the outer index first, then the inner one, then the image")
+    func nestedOrder() {
+        let targets = [
+            Self.target("app", "image", Self.child1),
+            Self.target("app", "inner", Self.index, children: [Self.child1]),
+            Self.target("app", "outer", Self.a, children: [Self.index, Self.child1]),
+        ]
+        #expect(RemovalPlan.deletionPhases(targets) == [[2], [1], [0]])
+    }
+
+    @Test("a tag held outside the selection protects manifests nested two indexes deep")
+    func nestedHold() {
+        var plan = RemovalPlan(scope: .registry)
+        plan.hold(registry: Self.r, repo: "app", digest: Self.a, children: [Self.index, Self.child1], by: "\(Self.r)/app:outer")
+        let decisions = plan.decide([Self.target("app", "image", Self.child1)], force: false)
+        guard case .kept(let reason) = decisions[0] else {
+            Issue.record("not kept: \(decisions)")
+            return
+        }
+        #expect(reason.contains("app:outer"))
     }
 
     @Test("the reason names the first tag and counts the others")

@@ -382,6 +382,24 @@ struct TransportTests {
         }
     }
 
+    @Test("a manifest HEAD typed application/json is read by GET and typed by its content")
+    func genericManifestType() async throws {
+        let index = Data(
+            #"{"schemaVersion":2,"manifests":[{"mediaType":"\#(MediaType.ociManifest)","digest":"sha256:\#(String(repeating: "a", count: 64))","size":2}]}"#
+                .utf8)
+        let digest = Digest(of: index)
+        let server = try ScriptedServer { request in
+            .bytes(
+                Array(index),
+                headers: [("Content-Type", "application/json"), ("Docker-Content-Digest", digest.description)])
+        }
+        defer { server.stop() }
+        let head = try await client().head(try registry(server), repo: "a", reference: "1.0")
+        #expect(head.mediaType == MediaType.ociIndex)
+        #expect(head.digest == digest)
+        #expect(server.requests.map(\.method) == ["HEAD", "GET"])
+    }
+
     @Test("a redirected blob GET: no credentials for the other host, content checked")
     func redirect() async throws {
         let content = Array("layer bytes".utf8)
@@ -390,7 +408,8 @@ struct TransportTests {
         let server = try redirectingServer(to: storage)
         defer { server.stop() }
         let digest = Digest(of: content)
-        let data = try await client(credentials: TransportTests.user).blobData(try registry(server), repo: "a", digest: digest)
+        let source = RegistrySource(registry: try registry(server), client: client(credentials: TransportTests.user))
+        let data = try await source.blobData("a", digest: digest)
         #expect(Array(data) == content)
         #expect(server.requests.last?.header("Authorization") == TransportTests.basic, "the registry did get credentials")
         let fetched = try #require(storage.requests.first)

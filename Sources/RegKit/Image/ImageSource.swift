@@ -1,0 +1,33 @@
+public import Foundation
+
+/// Where images are read from: a registry today; disk layouts and generated images share the seam.
+///
+/// Every method answers for one repository of the source, names its input in errors, and
+/// checks content against its digest.
+public protocol ImageSource: Sendable {
+    /// How messages name the source: the registry as written, or a folder.
+    var name: String { get }
+
+    /// The descriptor of a manifest by tag or digest, as cheaply as the source can tell it.
+    /// - Throws: ``RegistryError/notFound(what:code:)`` when there is no such manifest.
+    func head(_ repo: String, reference: String) async throws -> ManifestHead
+
+    /// A manifest by tag or digest, with its exact bytes, checked against its digest.
+    /// - Throws: ``RegistryError/notFound(what:code:)`` when there is no such manifest,
+    ///   ``RegistryError/invalidManifest(reference:reason:)`` when its bytes are not one.
+    func manifest(_ repo: String, reference: String) async throws -> ImageNode
+
+    /// Streams a blob into `sink`, checking its digest.
+    /// - Returns: the number of bytes.
+    func blob(_ repo: String, digest: Digest, into sink: any BodySink) async throws -> Int64
+}
+
+extension ImageSource {
+    /// A small blob (an image config) in memory, checked against its digest.
+    /// - Parameter limit: the most bytes accepted; a larger blob is an error, not a memory spike.
+    public func blobData(_ repo: String, digest: Digest, limit: Int = 8 << 20) async throws -> Data {
+        let memory = MemorySink(limit: limit)
+        _ = try await blob(repo, digest: digest, into: memory)
+        return memory.data
+    }
+}
