@@ -292,4 +292,32 @@ struct RemoveTests {
         #expect(try Self.tags(server, "ret/app01") == ["1.0.0", "1.0.1", "1.0.2", "1.0.3"])
         #expect(try Self.tags(server, "other/keep") == ["1", "pinned"])
     }
+
+    @Test("pipelines/retention: a signature dated 0001-01-01 stays while its image stays and goes with it")
+    func retentionWithSignatures() async throws {
+        let server = try await RegistryServer.start()
+        defer { server.stop() }
+        // Four tags created 12 h, 1.5 d, 2.5 d and 3.5 d ago; cosign-style signatures of the
+        // newest and the oldest, stamped 0001-01-01 as cosign stamps them.
+        let newest = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-43_200))
+        let images = try InventoryTests.seed(
+            server, [server.registry, "--repos", "1", "--tags", "4", "--prefix", "sig/app", "--newest", newest])
+        let digests = Dictionary(uniqueKeysWithValues: images.map { ($0["tag"] as! String, $0["digest"] as! String) })
+        func signature(of tag: String) -> String { "sha256-" + digests[tag]!.dropFirst(7) + ".sig" }
+        for tag in ["1.0.0", "1.0.3"] {
+            try InventoryTests.seed(
+                server, ["\(server.registry)/sig/app:\(signature(of: tag))", "--newest", "0001-01-01T00:00:00Z", "--salt", tag])
+        }
+        let script = packageRoot().appendingPathComponent("pipelines/retention").path
+        let command = "\(script) \(server.registry) --keep 2 --older-than 2d --repo 'sig/*'"
+        let path = ["PATH": toolDirectory().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+
+        let result = try shell(command, env: path)
+        #expect(result.status == 0, "\(result)")
+        #expect(
+            Self.statuses(result).sorted() == [
+                "sig/app:1.0.2 deleted", "sig/app:1.0.3 deleted", "sig/app:\(signature(of: "1.0.3")) deleted",
+            ])
+        #expect(try Self.tags(server, "sig/app") == ["1.0.0", "1.0.1", signature(of: "1.0.0")].sorted())
+    }
 }

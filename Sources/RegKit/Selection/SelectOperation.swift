@@ -63,6 +63,7 @@ public struct SelectOperation {
             if buffer == nil { output.flush() }
         }
         if let buffer {
+            for repository in buffer.indistinctTimes() { diagnostics.warning(repository) }
             for line in buffer.result() { output.writeLine(line) }
         }
         output.flush()

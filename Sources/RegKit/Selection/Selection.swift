@@ -8,7 +8,10 @@
 ///
 /// Then, over the whole input: ``keep`` leaves out the N newest records of each
 /// (registry, repo) among those that passed; ``invert`` passes exactly the records that
-/// would not have passed; ``sort`` orders the output. ``shard`` is a split, not a filter:
+/// would not have passed; ``sort`` orders the output. A signature, attestation or SBOM tag
+/// (``ReferrerTag``) whose image is in the input (a record of the same repository with that
+/// digest) follows it: it passes exactly when every record of its image passes, and is never
+/// counted by ``keep``. cosign stamps these artifacts 0001-01-01, so their own dates mean nothing. ``shard`` is a split, not a filter:
 /// it applies outside ``invert``, so the shards of an inverted selection still partition it.
 ///
 /// Records with an `error` field pass through untouched: only ``shard`` applies to them,
@@ -87,8 +90,10 @@ public struct Selection: Sendable {
         if let shard { self.shard = try Shard(parsing: shard) }
     }
 
-    /// Whether the output can only be written once all input is read (`--keep`, `--sort`).
-    public var needsWholeInput: Bool { keep != nil || sort != nil }
+    /// Whether the output can only be written once all input is read: `--keep`, `--sort`, and
+    /// any option on `created`, because a signature or attestation tag (``ReferrerTag``) is
+    /// decided with its image, wherever the image's record comes in the input.
+    public var needsWholeInput: Bool { keep != nil || sort != nil || optionNeedingCreated != nil }
 
     /// The option that needs each record's `created` field, if any.
     public var optionNeedingCreated: String? {

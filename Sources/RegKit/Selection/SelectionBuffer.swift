@@ -18,6 +18,9 @@ public struct SelectionBuffer<Payload> {
         let isError: Bool
         /// Passed the filters (before keep and invert).
         let passes: Bool
+        let digest: Digest?
+        /// For a signature, attestation or SBOM tag: the image it is attached to.
+        let subject: Digest?
     }
 
     /// - Parameter now: the time the run started, for durations.
@@ -40,33 +43,83 @@ public struct SelectionBuffer<Payload> {
         entries.append(
             Entry(
                 payload: payload, registry: record.registry ?? "", repo: record.repo ?? "", tag: record.tag,
-                created: created, isError: isError, passes: passes))
+                created: created, isError: isError, passes: passes, digest: record.digest.flatMap(Digest.init),
+                subject: record.tag.flatMap(ReferrerTag.subject)))
     }
 
     /// The payloads of the records that pass, in output order: sorted by ``Selection/sort``
     /// (records with an `error` first, in input order; ties in input order), else in input order.
     public func result() -> [Payload] {
-        let needsVersions = selection.sort == .version || (selection.keep != nil && selection.keepOrder == .version)
+        let needsVersions =
+            selection.sort == .version || selection.sort == .created || selection.keep != nil
         // Each tag read once, not at every comparison.
         let versions: [LooseVersion?] = needsVersions ? entries.map { $0.tag.flatMap(LooseVersion.init) } : []
-        let retained = retainedByKeep(versions: versions)
+        let followers = followersOfImages()
+        let retained = retainedByKeep(versions: versions, followers: followers)
+        var decided = entries.indices.map { i in (entries[i].passes && !retained[i]) != selection.invert }
+        // A signature passes exactly when every record of its image passes.
+        for (i, images) in followers { decided[i] = images.allSatisfy { decided[$0] } }
         var chosen: [Int] = []
         chosen.reserveCapacity(entries.count)
-        for (i, entry) in entries.enumerated()
-        where entry.isError || ((entry.passes && !retained[i]) != selection.invert) {
-            chosen.append(i)
-        }
+        for i in entries.indices where entries[i].isError || decided[i] { chosen.append(i) }
         if let key = selection.sort { chosen = sorted(chosen, by: key, versions: versions) }
         return chosen.map { entries[$0].payload }
     }
 
+    /// The signature, attestation and SBOM tags whose image is in the input, each with the
+    /// records of that image (same registry and repository, that digest, not themselves attached).
+    private func followersOfImages() -> [Int: [Int]] {
+        guard entries.contains(where: { $0.subject != nil }) else { return [:] }
+        var images: [ImageKey: [Int]] = [:]
+        for (i, entry) in entries.enumerated() where !entry.isError && entry.subject == nil {
+            if let digest = entry.digest {
+                images[ImageKey(registry: entry.registry, repo: entry.repo, digest: digest), default: []].append(i)
+            }
+        }
+        var followers: [Int: [Int]] = [:]
+        for (i, entry) in entries.enumerated() where !entry.isError {
+            guard let subject = entry.subject,
+                let image = images[ImageKey(registry: entry.registry, repo: entry.repo, digest: subject)]
+            else { continue }
+            followers[i] = image
+        }
+        return followers
+    }
+
+    /// The repositories whose `created` times cannot order their images: two or more, all
+    /// equal, or all at the epoch or before (reproducible builds stamp 1970-01-01, cosign
+    /// 0001-01-01). Signature tags that follow their image are not counted.
+    /// - Returns: one sentence per repository, for a warning.
+    public func indistinctTimes() -> [String] {
+        guard selection.optionNeedingCreated != nil else { return [] }
+        let followers = followersOfImages()
+        var groups: [RepositoryKey: [Timestamp]] = [:]
+        var order: [RepositoryKey] = []
+        for (i, entry) in entries.enumerated() where !entry.isError && followers[i] == nil {
+            guard let created = entry.created else { continue }
+            let key = RepositoryKey(registry: entry.registry, repo: entry.repo)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(created)
+        }
+        let epoch = Timestamp(seconds: 0)
+        return order.compactMap { key in
+            let times = groups[key]!
+            guard times.count > 1, Set(times).count == 1 || times.allSatisfy({ !(epoch < $0) }) else { return nil }
+            let when =
+                Set(times).count == 1
+                ? "the same created time, \(times[0])" : "created times at the epoch or before (newest \(times.max()!))"
+            return "\(key.registry)/\(key.repo): all \(times.count) images have \(when), as reproducible builds and "
+                + "signing tools stamp them: ages cannot tell them apart; ties go by tag version"
+        }
+    }
+
     /// Marks the records that pass the filters but that `--keep` holds back: the N newest of each
     /// (registry, repo), and, ranking by version, those whose tag is not a version.
-    private func retainedByKeep(versions: [LooseVersion?]) -> [Bool] {
+    private func retainedByKeep(versions: [LooseVersion?], followers: [Int: [Int]]) -> [Bool] {
         var retained = [Bool](repeating: false, count: entries.count)
         guard let keep = selection.keep else { return retained }
         var groups: [RepositoryKey: [Int]] = [:]
-        for (i, entry) in entries.enumerated() where entry.passes {
+        for (i, entry) in entries.enumerated() where entry.passes && followers[i] == nil {
             groups[RepositoryKey(registry: entry.registry, repo: entry.repo), default: []].append(i)
         }
         for members in groups.values {
@@ -82,10 +135,7 @@ public struct SelectionBuffer<Payload> {
                     return order == .same ? a < b : order == .ascending
                 }
             case .created:
-                ranked = members.sorted { a, b in
-                    let (x, y) = (entries[a].created!, entries[b].created!)
-                    return x != y ? x < y : a < b
-                }
+                ranked = members.sorted { a, b in byCreated(a, b, versions: versions) }
             }
             for i in ranked.suffix(keep) { retained[i] = true }
         }
@@ -103,10 +153,7 @@ public struct SelectionBuffer<Payload> {
                 return Self.order(entries[a].tag ?? "", entries[b].tag ?? "") ?? (a < b)
             }
         case .created:
-            records.sort { a, b in
-                let (x, y) = (entries[a].created!, entries[b].created!)
-                return x != y ? x < y : a < b
-            }
+            records.sort { a, b in byCreated(a, b, versions: versions) }
         case .version:
             let rank = repositoryRanks(records)
             records.sort { a, b in
@@ -148,6 +195,20 @@ public struct SelectionBuffer<Payload> {
         return idOf.map { rankOfId[$0] }
     }
 
+    /// Older first; equal times within a repository by tag version (1.0.9 before 1.0.10),
+    /// otherwise in input order.
+    private func byCreated(_ a: Int, _ b: Int, versions: [LooseVersion?]) -> Bool {
+        let (x, y) = (entries[a].created!, entries[b].created!)
+        if x != y { return x < y }
+        if entries[a].repo == entries[b].repo, entries[a].registry == entries[b].registry,
+            let v = versions[a], let w = versions[b]
+        {
+            let order = LooseVersion.sortOrder(v, w)
+            if order != .same { return order == .ascending }
+        }
+        return a < b
+    }
+
     /// `a < b` by UTF-8 bytes, or nil when equal.
     private static func order(_ a: String, _ b: String) -> Bool? {
         a == b ? nil : a.utf8.lexicographicallyPrecedes(b.utf8)
@@ -156,6 +217,12 @@ public struct SelectionBuffer<Payload> {
     private struct RepositoryKey: Hashable {
         let registry: String
         let repo: String
+    }
+
+    private struct ImageKey: Hashable {
+        let registry: String
+        let repo: String
+        let digest: Digest
     }
 }
 

@@ -64,7 +64,7 @@ extension SelectionTests {
                 ])
         }
 
-        @Test("--sort created: oldest first, ties in input order")
+        @Test("--sort created: oldest first, ties across repositories in input order")
         func sortCreated() throws {
             let sorted = try Selection(sort: .created).select(Self.records, now: SelectionTests.now)
             #expect(
@@ -95,6 +95,88 @@ extension SelectionTests {
             }
             #expect(failures == 1)
             #expect(tags(passed) == ["a:2"])
+        }
+
+        /// A record of `repo:tag` with `digest` made from `hex` and `created` on `day` of May 2024
+        /// (cosign's 0001-01-01 for day 0).
+        static func image(_ tag: String, _ hex: Character, day: Int, repo: String = "team/app") -> Record {
+            let created = day == 0 ? "0001-01-01T00:00:00Z" : "2024-05-\(day < 10 ? "0" : "")\(day)T12:00:00Z"
+            var record = SelectionTests.record(repo, tag, created: created)
+            record.digest = "sha256:" + String(repeating: hex, count: 64)
+            return record
+        }
+
+        /// The signature tag (`suffix` ".sig", ".att", ".sbom" or "") of the image made from `hex`.
+        static func signature(of hex: Character, _ suffix: String = ".sig", repo: String = "team/app") -> Record {
+            image("sha256-" + String(repeating: hex, count: 64) + suffix, "f", day: 0, repo: repo)
+        }
+
+        static let signed: [Record] = [
+            signature(of: "a"), image("1.0", "a", day: 1), image("1.1", "b", day: 2), signature(of: "c"),
+            image("1.2", "c", day: 3), signature(of: "c", ".att"), signature(of: "d"),
+        ]
+
+        func short(_ records: [Record]) -> [String] {
+            records.map { r in
+                r.tag!.hasPrefix("sha256-") ? "sig(\(r.tag!.dropFirst(7).prefix(1)))\(r.tag!.dropFirst(71))" : r.tag!
+            }
+        }
+
+        @Test("--keep --by created: signatures follow their image, are never counted, and an orphan is judged alone")
+        func keepFollowsSubjects() throws {
+            let passed = try Selection(keep: 2, keepOrder: .created).select(Self.signed, now: SelectionTests.now)
+            // 1.2 and 1.1 are the two newest images; c's signature and attestation stay with 1.2;
+            // d's image is not in the input, so its signature is ranked by nothing and passes.
+            #expect(short(passed) == ["sig(a).sig", "1.0", "sig(d).sig"])
+        }
+
+        @Test("--older-than: a signature dated 0001-01-01 goes only with its image")
+        func olderThanFollowsSubjects() throws {
+            // now is 2024-06-01: 1.0 and 1.1 are older than 29 days (cut 2024-05-03), 1.2 is not.
+            let passed = try Selection(olderThan: ["29d"]).select(Self.signed, now: SelectionTests.now)
+            #expect(short(passed) == ["sig(a).sig", "1.0", "1.1", "sig(d).sig"])
+        }
+
+        @Test("--invert: a signature still follows its image's decision")
+        func invertFollowsSubjects() throws {
+            let kept = try Selection(keep: 2, keepOrder: .created, invert: true).select(Self.signed, now: SelectionTests.now)
+            #expect(short(kept) == ["1.1", "sig(c).sig", "1.2", "sig(c).att"])
+        }
+
+        @Test("an image with two tags: its signature passes only when both tags do")
+        func subjectWithTwoTags() throws {
+            let records = Self.signed + [Self.image("stable", "a", day: 1)]
+            let passed = try Selection(tag: ["1.0", "sha256-*"], keep: 0, keepOrder: .created).select(
+                records, now: SelectionTests.now)
+            // `stable` does not pass the tag filter, so a's signature stays with it; 1.2 does not
+            // pass either, so c's signature and attestation stay; d's has no image in the input.
+            #expect(short(passed) == ["1.0", "sig(d).sig"])
+        }
+
+        @Test("equal created times rank by version: 1.0.10 is newer than 1.0.9, whatever the input order")
+        func tiesByVersion() throws {
+            let records = [Self.image("1.0.10", "1", day: 5), Self.image("1.0.9", "2", day: 5), Self.image("1.0.2", "3", day: 5)]
+            let passed = try Selection(keep: 1, keepOrder: .created).select(records, now: SelectionTests.now)
+            #expect(short(passed) == ["1.0.9", "1.0.2"])
+            let sorted = try Selection(sort: .created).select(records, now: SelectionTests.now)
+            #expect(short(sorted) == ["1.0.2", "1.0.9", "1.0.10"])
+        }
+
+        @Test("a repository whose created times cannot order its images is named in a warning")
+        func indistinctTimes() throws {
+            let selection = try Selection(keep: 1, keepOrder: .created)
+            var buffer = SelectionBuffer<Int>(selection: selection, now: SelectionTests.now)
+            let records =
+                Self.signed + [
+                    Self.image("1.0", "1", day: 5, repo: "same"), Self.image("1.1", "2", day: 5, repo: "same"),
+                    Self.image("1.0", "3", day: 0, repo: "zero"), Self.image("1.1", "4", day: 0, repo: "zero"),
+                    Self.image("only", "5", day: 0, repo: "single"),
+                ]
+            for (i, record) in records.enumerated() { try buffer.append(record, payload: i) }
+            let warnings = buffer.indistinctTimes()
+            #expect(warnings.count == 2, "\(warnings)")
+            #expect(warnings.first?.hasPrefix("reg.example/same: all 2 images have the same created time") == true)
+            #expect(warnings.last?.hasPrefix("reg.example/zero:") == true)
         }
 
         @Test("the buffer holds only records of its shard")
