@@ -223,7 +223,48 @@ struct RemoveTests {
         #expect(lines.count == 1, "said once: \(result.stderr)")
         let tagOnly = try Self.rm(server, ["--tag-only", "\(server.registry)/team/app:latest"])
         #expect(tagOnly.status == 2 && tagOnly.stderr.contains("storage.delete.enabled"), "\(tagOnly)")
+        // A dry run makes the harmless probe too, rather than promising would-delete.
+        for flags in [["--dry-run"], ["--dry-run", "--tag-only"]] {
+            let dry = try Self.rm(server, flags + ["--scope", "repo", "\(server.registry)/team/app:1.0.2"])
+            #expect(dry.status == 2 && dry.stderr.contains("storage.delete.enabled"), "\(flags): \(dry)")
+            #expect(!dry.stdout.contains("would-delete"), "\(dry)")
+        }
         #expect(try Self.tags(server, "team/app") == ["1.0.0", "1.0.1", "1.0.2", "latest"])
+    }
+
+    @Test("SIGTERM while deleting: records written for everything, what was not deleted says so, and is still there")
+    func interruptedBySignal() async throws {
+        let server = try await RegistryServer.start()
+        defer { server.stop() }
+        try InventoryTests.seed(server, [server.registry, "--repos", "1", "--tags", "150", "--prefix", "many/app"])
+        let input = try reg("reg-tags", ["\(server.registry)/many/app"]).stdout
+        let directory = try makeTemporaryDirectory("reg-rm-signal")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try input.write(to: directory.appendingPathComponent("in"), atomically: true, encoding: .utf8)
+        // One delete at a time; SIGTERM as soon as the first record says deleted.
+        let script = """
+            cd \(directory.path)
+            \(toolPath("reg-rm")) --jobs 1 --scope repo < in > out 2> err &
+            pid=$!
+            for i in $(seq 1 3000); do grep -q '"status":"deleted"' out 2>/dev/null && break; sleep 0.01; done
+            kill -TERM $pid
+            wait $pid
+            echo "status $?"
+            """
+        let result = try shell(script, timeout: 120)
+        let out = try String(contentsOf: directory.appendingPathComponent("out"), encoding: .utf8)
+        let err = try String(contentsOf: directory.appendingPathComponent("err"), encoding: .utf8)
+        #expect(result.stdout.contains("status 2"), "\(result) \(err)")
+        let records = out.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(records.count == 150, "every record written: \(records.count); \(err)")
+        let deleted = records.filter { $0["status"] as? String == "deleted" }.count
+        let interrupted = records.filter { ($0["error"] as? String)?.contains("interrupted by SIGTERM") == true }.count
+        #expect(
+            deleted >= 1 && interrupted >= 1 && deleted + interrupted == 150, "\(deleted) deleted, \(interrupted) interrupted")
+        #expect(try Self.tags(server, "many/app").count == 150 - deleted)
+        #expect(err.contains("SIGTERM"), "\(err)")
     }
 
     @Test("Basic auth: without credentials exit 2 naming the fix; with them the deletion works")

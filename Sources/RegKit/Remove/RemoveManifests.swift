@@ -34,28 +34,41 @@ public struct RemoveManifests: Sendable {
         case target(Record, RegistryAddress, RemovalPlan.Target)
     }
 
-    public func run(_ records: [Record], _ context: ToolContext) async {
+    /// Deletes what `records` select and writes each record with its outcome, in input order,
+    /// as soon as it and every record before it are decided.
+    /// - Parameter interruption: a signal during the deletions stops new ones; the records not
+    ///   deleted say so. Before the deletions a signal ends the process (nothing was changed).
+    public func run(_ records: [Record], _ context: ToolContext, interruption: Interruption? = nil) async {
         let diagnostics = context.diagnostics
         diagnostics.progress("resolving \(records.count) records")
         let reporter = Reporter(context: context)
+        let outcomes = OrderedOutcomes(count: records.count, context: context)
         let results = await Concurrently.map(records) { await resolve($0, reporter, context) }
-        var outcomes: [Record] = []
-        var targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)] = []
+        var targets: [Pending] = []
         for (i, result) in results.enumerated() {
             switch result {
-            case .done(let record): outcomes.append(record)
+            case .done(let record): outcomes.settle(i, record)
             case .target(let record, let registry, let target):
-                outcomes.append(record)
-                targets.append((i, registry, target))
+                targets.append(Pending(index: i, record: record, registry: registry, target: target))
             }
         }
-        if options.tagOnly {
-            await removeTags(targets, outcomes: &outcomes, reporter: reporter, context)
-        } else {
-            await removeManifests(targets, outcomes: &outcomes, reporter: reporter, context)
+        let stop = interruption ?? Interruption(diagnostics: diagnostics)
+        await stop.changing {
+            if options.tagOnly {
+                await removeTags(targets, outcomes, reporter, stop, context)
+            } else {
+                await removeManifests(targets, outcomes, reporter, stop, context)
+            }
         }
-        context.emit(outcomes)
-        summarize(outcomes, diagnostics)
+        summarize(outcomes.records, diagnostics)
+    }
+
+    /// A selected manifest on its way to an outcome.
+    struct Pending: Sendable {
+        let index: Int
+        let record: Record
+        let registry: RegistryAddress
+        let target: RemovalPlan.Target
     }
 
     // MARK: - Resolving
@@ -108,85 +121,128 @@ public struct RemoveManifests: Sendable {
     // MARK: - Deleting manifests
 
     private func removeManifests(
-        _ targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)], outcomes: inout [Record],
-        reporter: Reporter, _ context: ToolContext
+        _ targets: [Pending], _ outcomes: OrderedOutcomes, _ reporter: Reporter, _ stop: Interruption, _ context: ToolContext
     ) async {
         var plan = RemovalPlan(scope: options.scope)
-        var unchecked: [String: any Error] = [:]
+        // Registry-wide failures: every record on that registry fails with it.
+        var failures: [String: any Error] = [:]
+        var registries: [RegistryAddress] = []
+        for entry in targets where !registries.contains(entry.registry) { registries.append(entry.registry) }
         if !options.force {
-            var registries: [RegistryAddress] = []
-            for entry in targets where !registries.contains(entry.registry) { registries.append(entry.registry) }
             for registry in registries {
                 let selected = targets.filter { $0.registry == registry }.map(\.target)
                 do {
                     try await ReverseCheck(scope: options.scope).scan(registry, selection: selected, into: &plan, context)
                 } catch {
-                    unchecked[registry.written] = error
+                    failures[registry.written] = ReverseCheckError(registry: registry, scope: options.scope, cause: error)
+                }
+            }
+        }
+        if options.dryRun {
+            // A dry run must not promise what the registry would refuse: probe it harmlessly.
+            for registry in registries where failures[registry.written] == nil {
+                let repo = targets.first { $0.registry == registry }!.target.repo
+                if case .failure(let refusal) = await reporter.attempt(
+                    registry,
+                    {
+                        try await TagRemover.probeDeletion(context.client, registry, repo: repo)
+                    })
+                {
+                    failures[registry.written] = refusal
                 }
             }
         }
         let decisions = plan.decide(targets.map(\.target), force: options.force)
         var deletable: [Int] = []
         for (k, entry) in targets.enumerated() {
-            if let error = unchecked[entry.registry.written] {
-                outcomes[entry.index] = reporter.failed(
-                    outcomes[entry.index], ReverseCheckError(registry: entry.registry, scope: options.scope, cause: error))
+            var record = entry.record
+            if let error = failures[entry.registry.written] {
+                outcomes.settle(entry.index, reporter.failed(record, error))
                 continue
             }
             switch decisions[k] {
             case .kept(let reason):
-                outcomes[entry.index].status = "kept"
-                outcomes[entry.index]["reason"] = .string(reason)
+                record.status = "kept"
+                record["reason"] = .string(reason)
+                outcomes.settle(entry.index, record)
             case .delete:
-                if options.dryRun { outcomes[entry.index].status = "would-delete" } else { deletable.append(k) }
+                if options.dryRun {
+                    record.status = "would-delete"
+                    outcomes.settle(entry.index, record)
+                } else {
+                    deletable.append(k)
+                }
             }
         }
         guard !deletable.isEmpty else { return }
-        var done: [[String]: Result<Bool, any Error>] = [:]
+        // Each manifest once, in phases (indexes before what they list); every record of a
+        // manifest settles when its deletion ends.
+        var recordsOf: [[String]: [Int]] = [:]
+        for k in deletable { recordsOf[Self.key(targets[k]), default: []].append(k) }
+        let jobs = context.client.options.jobs
+        let sharing = recordsOf
         for phase in RemovalPlan.deletionPhases(deletable.map { targets[$0].target }) {
             let entries = phase.map { targets[deletable[$0]] }
-            let results = await Concurrently.map(entries) { entry in
-                await reporter.delete(entry.registry, repo: entry.target.repo, digest: entry.target.digest.description)
-            }
-            for (entry, result) in zip(entries, results) {
-                done[[entry.registry.written, entry.target.repo, entry.target.digest.description]] = result
+            _ = await Concurrently.map(entries, width: jobs) { entry in
+                let result: Result<Bool, any Error>
+                if let signal = stop.signal {
+                    result = .failure(InterruptedError(signal: signal))
+                } else {
+                    result = await reporter.delete(
+                        entry.registry, repo: entry.target.repo, digest: entry.target.digest.description)
+                }
+                for k in sharing[Self.key(entry)] ?? [] {
+                    var record = targets[k].record
+                    switch result {
+                    case .success(let deleted): record.status = deleted ? "deleted" : "absent"
+                    case .failure(let error): record = reporter.failed(record, error)
+                    }
+                    outcomes.settle(targets[k].index, record)
+                }
+                return true
             }
         }
-        for k in deletable {
-            let entry = targets[k]
-            switch done[[entry.registry.written, entry.target.repo, entry.target.digest.description]]! {
-            case .success(let deleted): outcomes[entry.index].status = deleted ? "deleted" : "absent"
-            case .failure(let error): outcomes[entry.index] = reporter.failed(outcomes[entry.index], error)
-            }
-        }
+    }
+
+    private static func key(_ entry: Pending) -> [String] {
+        [entry.registry.written, entry.target.repo, entry.target.digest.description]
     }
 
     // MARK: - Removing tags
 
     private func removeTags(
-        _ targets: [(index: Int, registry: RegistryAddress, target: RemovalPlan.Target)], outcomes: inout [Record],
-        reporter: Reporter, _ context: ToolContext
+        _ targets: [Pending], _ outcomes: OrderedOutcomes, _ reporter: Reporter, _ stop: Interruption, _ context: ToolContext
     ) async {
-        if options.dryRun {
-            for entry in targets { outcomes[entry.index].status = "would-delete" }
-            return
-        }
         let remover = TagRemover(client: context.client)
-        let results = await Concurrently.map(targets) { entry in
-            await reporter.attempt(entry.registry) {
-                try await remover.remove(
-                    entry.registry, repo: entry.target.repo, tag: entry.target.tag ?? "", digest: entry.target.digest)
+        _ = await Concurrently.map(targets, width: context.client.options.jobs) { entry in
+            var record = entry.record
+            let result: Result<TagRemover.Outcome, any Error>
+            if let signal = stop.signal {
+                result = .failure(InterruptedError(signal: signal))
+            } else if options.dryRun {
+                // The harmless probe: a registry with deletion disabled is said, not promised.
+                result = await reporter.attempt(entry.registry) {
+                    try await TagRemover.probeDeletion(context.client, entry.registry, repo: entry.target.repo)
+                    return .removed
+                }
+            } else {
+                // Once started, a removal runs to its end: the placeholder fallback is two
+                // requests, and stopping between them would leave the tag on the placeholder.
+                result = await reporter.attempt(entry.registry) {
+                    try await remover.remove(
+                        entry.registry, repo: entry.target.repo, tag: entry.target.tag ?? "", digest: entry.target.digest)
+                }
             }
-        }
-        for (entry, result) in zip(targets, results) {
             switch result {
-            case .success(.removed): outcomes[entry.index].status = "deleted"
-            case .success(.absent): outcomes[entry.index].status = "absent"
+            case .success(.removed): record.status = options.dryRun ? "would-delete" : "deleted"
+            case .success(.absent): record.status = "absent"
             case .success(.moved(let digest)):
-                outcomes[entry.index].status = "kept"
-                outcomes[entry.index]["reason"] = .string("the tag moved to \(digest) while reg-rm ran; resolve it again")
-            case .failure(let error): outcomes[entry.index] = reporter.failed(outcomes[entry.index], error)
+                record.status = "kept"
+                record["reason"] = .string("the tag moved to \(digest) while reg-rm ran; resolve it again")
+            case .failure(let error): record = reporter.failed(record, error)
             }
+            outcomes.settle(entry.index, record)
+            return true
         }
     }
 

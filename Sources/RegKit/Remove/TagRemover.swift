@@ -36,6 +36,10 @@ public actor TagRemover {
                 return try await client.deleteManifest(registry, repo: repo, reference: tag) ? .removed : .absent
             } catch RegistryError.unexpected(_, let status, _) where status == 400 {
                 withoutTagDelete.insert(registry.written)
+            } catch RegistryError.deletionDisabled {
+                // 405 on a tag is the OCI spec's "tag deletion disabled", not "deletion disabled":
+                // the digest probe below tells the two apart.
+                withoutTagDelete.insert(registry.written)
             }
         }
         try await probeDeletion(registry, repo: repo)
@@ -57,13 +61,19 @@ public actor TagRemover {
         return .removed
     }
 
-    /// Deletes a digest no manifest has: 404 when deletion works, 405 when it is
-    /// disabled (thrown as ``RegistryError/deletionDisabled``), before any placeholder is pushed.
+    /// Probes each registry once, before any placeholder is pushed there.
     private func probeDeletion(_ registry: RegistryAddress, repo: String) async throws {
         guard !deletionProbed.contains(registry.written) else { return }
+        try await Self.probeDeletion(client, registry, repo: repo)
+        deletionProbed.insert(registry.written)
+    }
+
+    /// Deletes a digest no manifest has: 404 when deletion works; 405 when it is disabled
+    /// (thrown as ``RegistryError/deletionDisabled``), 401 or 403 without delete permission.
+    /// Harmless, so dry runs make it too.
+    static func probeDeletion(_ client: RegistryClient, _ registry: RegistryAddress, repo: String) async throws {
         let nothing = Digest(of: Array("reg-rm deletion probe \(UUID().uuidString)".utf8))
         _ = try await client.deleteManifest(registry, repo: repo, reference: nothing.description)
-        deletionProbed.insert(registry.written)
     }
 }
 

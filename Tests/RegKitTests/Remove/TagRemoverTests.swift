@@ -90,4 +90,32 @@ struct TagRemoverTests {
         #expect(outcome == .moved(to: other.description))
         #expect(!server.requests.contains { $0.method == "PUT" })
     }
+
+    @Test("405 on the tag DELETE is tag deletion disabled: the digest probe says deletion works, so the fallback runs")
+    func tagDeletionDisabled() async throws {
+        let digest = Self.digest
+        let server = try ScriptedServer { request in
+            switch (request.method, request.path) {
+            case ("DELETE", "/v2/app/manifests/latest"):
+                return .json(#"{"errors":[{"code":"UNSUPPORTED","message":"tag deletion is disabled"}]}"#, status: 405)
+            case ("DELETE", _) where request.index == 1:
+                return .json(#"{"errors":[{"code":"MANIFEST_UNKNOWN"}]}"#, status: 404)  // the deletion probe
+            case ("HEAD", "/v2/app/manifests/latest"):
+                return .status(
+                    200,
+                    headers: [("Docker-Content-Digest", digest.description), ("Content-Type", MediaType.ociManifest)])
+            case ("HEAD", _):
+                return .status(200)  // the empty blob is there
+            case ("PUT", "/v2/app/manifests/latest"), ("DELETE", _):
+                return .status(request.method == "PUT" ? 201 : 202)
+            default:
+                return .status(500, body: "unexpected")
+            }
+        }
+        defer { server.stop() }
+        let outcome = try await remover().remove(try RegistryAddress(server.origin), repo: "app", tag: "latest", digest: digest)
+        #expect(outcome == .removed)
+        let methods = server.requests.map(\.method)
+        #expect(methods.first == "DELETE" && methods.last == "DELETE" && methods.contains("PUT"), "\(methods)")
+    }
 }
