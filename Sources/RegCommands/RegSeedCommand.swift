@@ -79,8 +79,7 @@ public struct RegSeedCommand: RegTool {
             // The registry is not part of the seed: the same command gives the same digest anywhere.
             let image = builder.build(seed: salt.isEmpty ? "\(repo):\(tag)" : salt)
             do {
-                let digest = try await ImagePusher(client: context.client).push(
-                    image, to: reference.registry, repo: repo, tag: tag)
+                let digest = try await SeedImages.push(image, to: reference.registry, repo: repo, tag: tag, context)
                 var record = Record(reference: reference)
                 record.tag = tag
                 record.digest = digest.description

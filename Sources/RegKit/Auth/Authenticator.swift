@@ -11,9 +11,16 @@ public struct AuthScope: Sendable, Hashable, CustomStringConvertible {
     public static func pull(_ repo: String) -> AuthScope { AuthScope("repository:\(repo):pull") }
     public static func push(_ repo: String) -> AuthScope { AuthScope("repository:\(repo):pull,push") }
     public static func delete(_ repo: String) -> AuthScope { AuthScope("repository:\(repo):delete") }
+    /// Push to `repo` and pull from `source`, in one token: what a cross-repository mount needs.
+    public static func pushAndPull(_ repo: String, from source: String) -> AuthScope {
+        AuthScope("repository:\(repo):pull,push repository:\(source):pull")
+    }
 
-    /// The action part, for messages: `pull`, `pull,push`, `*`.
-    public var actions: String { value.split(separator: ":").last.map(String.init) ?? value }
+    /// Each scope a token is asked for; several go in one request, one `scope` parameter each.
+    public var parts: [String] { value.split(separator: " ").map(String.init) }
+
+    /// The action part of the first scope, for messages: `pull`, `pull,push`, `*`.
+    public var actions: String { parts.first?.split(separator: ":").last.map(String.init) ?? value }
     public var description: String { value }
 }
 
@@ -106,7 +113,7 @@ actor Authenticator {
         }
         var query = components.queryItems ?? []
         if let service = challenge.service { query.append(URLQueryItem(name: "service", value: service)) }
-        query.append(URLQueryItem(name: "scope", value: scope.value))
+        for part in scope.parts { query.append(URLQueryItem(name: "scope", value: part)) }
         if let credentials { query.append(URLQueryItem(name: "account", value: credentials.username)) }
         components.queryItems = query
         var request = HTTPRequest(.get, components.string ?? realm)

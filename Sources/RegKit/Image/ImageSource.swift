@@ -20,9 +20,19 @@ public protocol ImageSource: Sendable {
     /// Streams a blob into `sink`, checking its digest.
     /// - Returns: the number of bytes.
     func blob(_ repo: String, digest: Digest, into sink: any BodySink) async throws -> Int64
+
+    /// The blob as an upload body that can be read again from the start (for retries). By
+    /// default it is fetched into a ``SpooledBody``; a source holding its bytes hands them over.
+    func blobBody(_ repo: String, digest: Digest) async throws -> any BodySource
 }
 
 extension ImageSource {
+    public func blobBody(_ repo: String, digest: Digest) async throws -> any BodySource {
+        let spool = try SpooledBody()
+        _ = try await blob(repo, digest: digest, into: spool)
+        return spool
+    }
+
     /// A small blob (an image config) in memory, checked against its digest.
     /// - Parameter limit: the most bytes accepted; a larger blob is an error, not a memory spike.
     public func blobData(_ repo: String, digest: Digest, limit: Int = 8 << 20) async throws -> Data {

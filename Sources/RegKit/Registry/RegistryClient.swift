@@ -60,13 +60,16 @@ public final class RegistryClient: Sendable {
     public func send(_ request: HTTPRequest, to registry: RegistryAddress, scope: AuthScope, what: String) async throws
         -> HTTPResponse
     {
-        try await limiter.run {
+        // The registry's credentials go to the registry's host only: an upload `Location` or a
+        // redirect target elsewhere (object storage) gets the request without them.
+        let ownHost = TransportError.hostPart(of: request.url).lowercased() == registry.host.lowercased()
+        return try await limiter.run {
             var request = request
-            if let authorization = try await authenticator.authorization(host: registry.host, scope: scope) {
+            if ownHost, let authorization = try await authenticator.authorization(host: registry.host, scope: scope) {
                 request.setHeader("Authorization", authorization)
             }
             var response = try await RegistryClient.performWithRetries(request, tls: options.tls, retry: options.retry, log: log)
-            if response.status == 401 {
+            if response.status == 401 && ownHost {
                 let challenge = response.header("WWW-Authenticate")
                 if let authorization = try await authenticator.challenged(
                     host: registry.host, scope: scope, header: challenge, sent: request.header("Authorization"), what: what),
@@ -348,23 +351,43 @@ public final class RegistryClient: Sendable {
         return true
     }
 
-    /// Uploads a blob held in memory (monolithic: POST, then PUT with the body),
-    /// unless the repository has it already.
-    public func uploadBlob(_ registry: RegistryAddress, repo: String, body: Data) async throws -> Digest {
-        let digest = Digest(of: body)
-        if try await blobExists(registry, repo: repo, digest: digest) { return digest }
+    /// How an upload started: the blob was mounted from another repository, or a session waits for it.
+    public enum UploadStart: Sendable, Equatable {
+        case mounted
+        /// The absolute URL to send the blob to (the answer's `Location`, resolved against the POST's URL).
+        case session(String)
+    }
+
+    /// Starts a blob upload in `repo`: with `mount`, asks the registry to link the blob from
+    /// another repository instead (`POST ...?mount=DIGEST&from=REPO`: 201 mounted, 202 not).
+    public func startUpload(_ registry: RegistryAddress, repo: String, mount: (digest: Digest, from: String)? = nil)
+        async throws -> UploadStart
+    {
         let what = "\(registry.written)/\(repo) upload"
-        let start = try await send(
-            HTTPRequest(.post, registry.baseURL + "/v2/\(repo)/blobs/uploads/"), to: registry, scope: .push(repo), what: what)
-        guard start.status == 202, let location = start.header("Location") else {
-            throw failure(start, registry: registry, scope: .push(repo), what: what, method: .post)
+        var url = registry.baseURL + "/v2/\(repo)/blobs/uploads/"
+        var scope = AuthScope.push(repo)
+        if let mount {
+            url += "?mount=\(mount.digest)&from=" + Paging.queryEscaped(mount.from)
+            scope = .pushAndPull(repo, from: mount.from)
         }
-        var url = LinkHeader.resolve(location, against: registry.baseURL + "/v2/")
-        url += (url.contains("?") ? "&" : "?") + "digest=" + digest.description
-        let put = HTTPRequest(.put, url, headers: [("Content-Type", "application/octet-stream")], body: DataSource(body))
+        let response = try await send(HTTPRequest(.post, url), to: registry, scope: scope, what: what)
+        if response.status == 201, mount != nil { return .mounted }
+        guard response.status == 202, let location = response.header("Location") else {
+            throw failure(response, registry: registry, scope: scope, what: what, method: .post)
+        }
+        return .session(LinkHeader.resolve(location, against: url))
+    }
+
+    /// Completes an upload session with the whole blob in one streamed `PUT`, which the
+    /// registry checks against `digest`.
+    public func finishUpload(_ registry: RegistryAddress, repo: String, session: String, digest: Digest, body: any BodySource)
+        async throws
+    {
+        let what = "\(registry.written)/\(repo)@\(digest) upload"
+        let url = session + (session.contains("?") ? "&" : "?") + "digest=" + digest.description
+        let put = HTTPRequest(.put, url, headers: [("Content-Type", "application/octet-stream")], body: body)
         let done = try await send(put, to: registry, scope: .push(repo), what: what)
         guard done.isSuccess else { throw failure(done, registry: registry, scope: .push(repo), what: what, method: .put) }
-        return digest
     }
 }
 

@@ -51,7 +51,8 @@ public actor TagRemover {
         }
         guard current == digest else { return .moved(to: current.description) }
         let placeholder = ImageBuilder.placeholder(note: "reg-rm --tag-only \(repo):\(tag) \(UUID().uuidString)")
-        try await ImagePusher(client: client).push(placeholder, to: registry, repo: repo, tag: tag)
+        try await ImageCopier(target: RegistryTarget(registry: registry, client: client)).copy(
+            from: BuiltImageSource(placeholder), repo: repo, reference: "latest", to: repo, tag: tag)
         do {
             try await client.deleteManifest(registry, repo: repo, reference: placeholder.digest.description)
         } catch {

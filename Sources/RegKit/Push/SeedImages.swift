@@ -1,28 +1,5 @@
 import Foundation
 
-/// Pushes a built image: blobs first, then the platform manifests by digest, and
-/// the tag last, so a reader never sees a tag whose content is incomplete.
-public struct ImagePusher: Sendable {
-    public let client: RegistryClient
-
-    public init(client: RegistryClient) { self.client = client }
-
-    /// - Returns: the digest of the top manifest.
-    @discardableResult
-    public func push(_ image: ImageBuilder.Image, to registry: RegistryAddress, repo: String, tag: String) async throws -> Digest
-    {
-        for blob in image.blobs {
-            _ = try await client.uploadBlob(registry, repo: repo, body: blob.data)
-        }
-        for child in image.children {
-            try await client.putManifest(
-                registry, repo: repo, reference: Digest(of: child.data).description, body: child.data, mediaType: child.mediaType)
-        }
-        return try await client.putManifest(
-            registry, repo: repo, reference: tag, body: image.manifest, mediaType: image.mediaType)
-    }
-}
-
 /// `reg-seed`: fills a registry with generated images, for demos, tests and benchmarks.
 ///
 /// Repositories are `PREFIX0000`... and tags `1.0.0`, `1.0.1`...; image content is
@@ -54,7 +31,7 @@ public struct SeedImages: Sendable {
 
     /// Pushes everything, writing one record per tag pushed.
     public func run(_ registry: RegistryAddress, _ context: ToolContext) async {
-        let pusher = ImagePusher(client: context.client)
+        let copier = ImageCopier(target: RegistryTarget(registry: registry, client: context.client))
         var jobs: [Record] = []
         for repo in names {
             for t in 0..<tags {
@@ -75,7 +52,9 @@ public struct SeedImages: Sendable {
             builder.created = base.created.addingTimeInterval(-86_400 * Double(index))
             let image = builder.build(seed: "\(salt)/\(record.repo ?? "")/\(record.tag ?? "")")
             do {
-                let digest = try await pusher.push(image, to: registry, repo: record.repo ?? "", tag: record.tag ?? "")
+                let digest = try await copier.copy(
+                    from: BuiltImageSource(image), repo: "", reference: "latest", to: record.repo ?? "", tag: record.tag
+                ).digest
                 var pushed = record
                 pushed.digest = digest.description
                 pushed.mediaType = image.mediaType
@@ -90,6 +69,15 @@ public struct SeedImages: Sendable {
             context.emit(records)
             context.diagnostics.progress("\(done)/\(total) images")
         }
+    }
+
+    /// Pushes one built image to `repo:tag` through the copier.
+    /// - Returns: the digest of its top manifest.
+    public static func push(
+        _ image: ImageBuilder.Image, to registry: RegistryAddress, repo: String, tag: String, _ context: ToolContext
+    ) async throws -> Digest {
+        let copier = ImageCopier(target: RegistryTarget(registry: registry, client: context.client))
+        return try await copier.copy(from: BuiltImageSource(image), repo: "", reference: "latest", to: repo, tag: tag).digest
     }
 
     private static func tagIndex(_ tag: String) -> Int {

@@ -1,0 +1,131 @@
+/// The one copier: moves images from a source to a target, for reg-seed and reg-rm's
+/// placeholder today and reg-copy, reg-scrape and reg-probe next.
+///
+/// An image whose target tag already has its digest costs one request. Otherwise the blobs
+/// move concurrently, each (target repository, digest) once per run even across images
+/// (single flight); a blob the run already put in another repository of the target, or held
+/// by the source repository when source and target are one registry, is mounted instead of
+/// sent. Then the manifests below the top one by digest, children before parents, and the
+/// tag last: a tag never points at content that is not all there.
+public final class ImageCopier: Sendable {
+    /// What one copy did.
+    public struct Outcome: Sendable, Equatable {
+        public enum Status: String, Sendable {
+            /// Written (or rewritten) at the target.
+            case copied
+            /// The target tag already pointed at this digest: nothing was written.
+            case exists
+        }
+
+        public var status: Status
+        /// The top manifest's digest.
+        public var digest: Digest
+        /// Blob bytes sent to the target.
+        public var bytes: Int64 = 0
+        public var blobsCopied = 0
+        public var blobsMounted = 0
+        /// Blobs the target repository had already, or that another image of the run was moving.
+        public var blobsSkipped = 0
+    }
+
+    public let target: any ImageTarget
+    private let flights = BlobFlights()
+
+    public init(target: any ImageTarget) { self.target = target }
+
+    /// Copies `repo:reference` of `source` to `targetRepo` of the target.
+    /// - Parameters:
+    ///   - tag: the tag to write last; nil copies by digest only.
+    ///   - mountFromSource: the source is the target's own store, so `repo` can lend its blobs.
+    /// - Throws: what the walk, the source or the target throws; nothing is tagged then.
+    @discardableResult
+    public func copy(
+        from source: any ImageSource, repo: String, reference: String, to targetRepo: String, tag: String?,
+        mountFromSource: Bool = false
+    ) async throws -> Outcome {
+        let graph = try await ImageWalk(source: source).graph(repo, reference: reference)
+        let root = graph.root
+        if let tag, try await target.manifestDigest(targetRepo, reference: tag) == root.digest {
+            return Outcome(status: .exists, digest: root.digest)
+        }
+        let lender = mountFromSource && repo != targetRepo ? repo : nil
+        let moved = try await Concurrently.tryMap(graph.blobs) { descriptor in
+            try await self.blob(descriptor, from: source, repo: repo, to: targetRepo, lender: lender)
+        }
+        var outcome = Outcome(status: .copied, digest: root.digest)
+        for result in moved {
+            switch result {
+            case .skipped: outcome.blobsSkipped += 1
+            case .mounted: outcome.blobsMounted += 1
+            case .written(let bytes):
+                outcome.blobsCopied += 1
+                outcome.bytes += bytes
+            }
+        }
+        for node in graph.descendants {
+            try await target.putManifest(
+                targetRepo, reference: node.digest.description, bytes: node.bytes, mediaType: node.head.mediaType)
+        }
+        try await target.putManifest(
+            targetRepo, reference: tag ?? root.digest.description, bytes: root.bytes, mediaType: root.head.mediaType)
+        return outcome
+    }
+
+    /// Moves one blob unless the target repository has it, once per run.
+    private func blob(
+        _ descriptor: Descriptor, from source: any ImageSource, repo: String, to targetRepo: String, lender: String?
+    ) async throws -> BlobFlights.Result {
+        let target = self.target
+        return try await flights.once(repo: targetRepo, digest: descriptor.digest) { holder in
+            if try await target.hasBlob(targetRepo, digest: descriptor.digest) { return .skipped }
+            let written = try await target.writeBlob(targetRepo, descriptor: descriptor, mountFrom: holder ?? lender) {
+                try await source.blobBody(repo, digest: descriptor.digest)
+            }
+            switch written {
+            case .mounted: return .mounted
+            case .written(let bytes): return .written(bytes)
+            }
+        }
+    }
+}
+
+/// Blob transfers of one run: each (target repository, digest) moves once, and a repository
+/// known to hold a digest is remembered, so other repositories can mount it.
+actor BlobFlights {
+    enum Result: Sendable, Equatable {
+        case skipped
+        case mounted
+        case written(Int64)
+    }
+
+    private struct Key: Hashable {
+        let repo: String
+        let digest: Digest
+    }
+
+    private var flights: [Key: Task<Result, any Error>] = [:]
+    private var holders: [Digest: String] = [:]
+
+    /// Runs `work` for (repo, digest) the first time, handing it a repository of the target
+    /// that holds the digest, if one is known; later callers share its result as skipped.
+    func once(repo: String, digest: Digest, _ work: @escaping @Sendable (String?) async throws -> Result) async throws
+        -> Result
+    {
+        let key = Key(repo: repo, digest: digest)
+        if let running = flights[key] {
+            _ = try await running.value
+            return .skipped
+        }
+        let holder = holders[digest].flatMap { $0 == repo ? nil : $0 }
+        let task = Task { try await work(holder) }
+        flights[key] = task
+        do {
+            let result = try await task.value
+            if holders[digest] == nil { holders[digest] = repo }
+            return result
+        } catch {
+            flights[key] = nil  // a later image may try again
+            throw error
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A body kept in an unlinked temporary file: written as a sink (a download), then read and
+/// re-read as a source (an upload and its retries), with memory bounded whatever its size.
+/// The file disappears with the object, even if the process dies.
+public final class SpooledBody: BodySink, BodySource, @unchecked Sendable {
+    private let fd: Int32
+    private var written: Int64 = 0
+    private var offset: Int64 = 0
+    /// Set when a write failed (a full disk): the transfer is aborted.
+    public private(set) var failure: Int32?
+
+    /// Creates the file in `$TMPDIR` (else `/tmp`).
+    /// - Throws: ``SpoolError`` when no temporary file can be made.
+    public init() throws {
+        let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((directory + "/reg-spool-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw SpoolError(directory: directory, errno: errno) }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(written) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = errno
+                return false
+            }
+            done += n
+        }
+        written += Int64(bytes.count)
+        return true
+    }
+
+    public func reset() {
+        _ = ftruncate(fd, 0)
+        written = 0
+        offset = 0
+    }
+
+    public var length: Int64 { written }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let want = Int(min(Int64(buffer.count), written - offset))
+        guard want > 0 else { return 0 }
+        var n: Int
+        repeat { n = pread(fd, buffer.baseAddress!, want, off_t(offset)) } while n < 0 && errno == EINTR
+        guard n > 0 else { return 0 }
+        offset += Int64(n)
+        return n
+    }
+
+    public func rewind() { offset = 0 }
+}
+
+/// No temporary file could be made for spooling.
+public struct SpoolError: Error, CustomStringConvertible {
+    public let directory: String
+    public let errno: Int32
+    public var description: String {
+        "cannot make a temporary file in \(directory): \(String(cString: strerror(errno))) (set TMPDIR to a writable folder)"
+    }
+}
