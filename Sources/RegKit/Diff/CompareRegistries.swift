@@ -75,7 +75,7 @@ public struct CompareRegistries: Sendable {
         let registry = try RegistryAddress(inventory.registry)
         let client = context.client
         var inventory = inventory
-        let repositories = try await ordered(inventory.repositories) { repository in
+        let repositories = try await Concurrently.tryMap(inventory.repositories) { repository in
             var repository = repository
             if repository.tags == nil {
                 var names: [String] = []
@@ -87,7 +87,7 @@ public struct CompareRegistries: Sendable {
                 }
             }
             let repo = repository.name
-            repository.tags = try await ordered(repository.tags ?? []) { tag in
+            repository.tags = try await Concurrently.tryMap(repository.tags ?? []) { tag in
                 guard tag.digest == nil else { return tag }
                 var tag = tag
                 tag.record.digest = try await client.head(registry, repo: repo, reference: tag.name).digest.description
@@ -105,7 +105,7 @@ public struct CompareRegistries: Sendable {
     func compare(_ inventory: Inventory, with target: any DiffTarget, _ diagnostics: Diagnostics) async throws -> [Record] {
         let targetRepositories = inventory.catalogComplete ? try await target.repositories() : nil
         diagnostics.progress("target \(target.name): comparing \(inventory.repositories.count) repositories")
-        let perRepository = try await ordered(inventory.repositories) { repository in
+        let perRepository = try await Concurrently.tryMap(inventory.repositories) { repository in
             try await compare(repository, in: target, known: targetRepositories)
         }
         var out = perRepository.flatMap { $0 }
@@ -133,7 +133,7 @@ public struct CompareRegistries: Sendable {
         }
         let present = Set(targetTags)
         let tags = repository.tags ?? []
-        let compared = try await ordered(tags) { tag -> Record? in
+        let compared = try await Concurrently.tryMap(tags) { tag -> Record? in
             guard present.contains(tag.name) else { return difference(tag.record, .missing, target) }
             guard target.hasDigests, let expected = tag.digest else { return nil }
             guard let found = try await target.digest(of: repository.name, tag: tag.name) else {
@@ -161,15 +161,5 @@ public struct CompareRegistries: Sendable {
         record["diff"] = .string(kind.rawValue)
         record["target"] = .string(target.name)
         return record
-    }
-}
-
-/// Maps concurrently (the client bounds requests in flight) and keeps the order.
-func ordered<T: Sendable, U: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) async throws -> U) async throws -> [U] {
-    try await withThrowingTaskGroup(of: (Int, U).self) { group in
-        for (i, item) in items.enumerated() { group.addTask { (i, try await transform(item)) } }
-        var results = [U?](repeating: nil, count: items.count)
-        for try await (i, value) in group { results[i] = value }
-        return results.map { $0! }
     }
 }
