@@ -39,7 +39,7 @@ public struct RegDiffCommand: RegTool {
     @Option(help: ArgumentHelp("Compare with this saved snapshot of records instead of a live registry.", valueName: "file"))
     var snapshot: String?
 
-    @Flag(help: "Do not report repositories and tags that only the target has.")
+    @Flag(help: "Do not report repositories and tags that only the target has; the target's catalog is not read.")
     var noExtra = false
 
     @Flag(help: "The input is each registry's whole catalog, although it holds tag records: report extra repositories too.")

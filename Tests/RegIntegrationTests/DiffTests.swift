@@ -23,10 +23,22 @@ struct DiffTests {
     }
 
     static func delete(_ server: RegistryServer, _ repo: String, tag: String) throws {
-        let head = try reg("reg-manifest", ["\(server.registry)/\(repo):\(tag)"])
+        let head = try reg(
+            "reg-manifest", ["\(server.registry)/\(repo):\(tag)"] + InventoryTests.tlsArgs(server),
+            env: InventoryTests.env(server))
         let digest = try #require(head.records.first?["digest"] as? String)
         let result = try skopeo(["delete"] + server.skopeoArgs + ["docker://\(server.hostPort)/\(repo)@\(digest)"])
         #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    /// Each difference as `diff repo:tag` (`-` for a repository), for exact comparisons.
+    static func differences(_ result: ToolResult) -> Set<String> {
+        Set(result.records.map { "\($0["diff"] ?? "?") \($0["repo"] ?? "?"):\($0["tag"] ?? "-")" })
+    }
+
+    /// A path for a snapshot or an input file, removed by the caller.
+    static func scratchFile(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("reg-diff-\(name)-\(UUID().uuidString).ndjson")
     }
 
     @Test("identical registries: no output, exit 0")
@@ -165,5 +177,76 @@ struct DiffTests {
         #expect(differ.status == 1)
         #expect(differ.records.count == 1)
         #expect(differ.stderr.contains("1 missing"))
+    }
+
+    // MARK: - What the reference proves, and what it does not
+
+    @Test("tag input against a snapshot of repositories alone still reports a missing repository")
+    func repositorySnapshot() async throws {
+        let servers = try await Self.replicas(1)
+        defer { servers.forEach { $0.stop() } }
+        let a = servers[0]
+        let snap = Self.scratchFile("repositories")
+        defer { try? FileManager.default.removeItem(at: snap) }
+        #expect(try shell("\(toolPath("reg-ls")) \(a.registry) > \(snap.path)").status == 0)
+        try InventoryTests.seed(a, ["\(a.registry)/fresh/app:1"])
+        let ls = "\(toolPath("reg-ls")) \(a.registry)"
+        for input in [ls, "\(ls) | \(toolPath("reg-tags"))", "\(ls) | \(toolPath("reg-tags")) | \(toolPath("reg-manifest"))"] {
+            let result = try Self.diff(a, ["--snapshot", snap.path], input: input)
+            #expect(result.status == 1, "\(input): \(result)")
+            #expect(Self.differences(result) == ["missing fresh/app:-"], "\(input): \(result)")
+        }
+    }
+
+    @Test("a snapshot mixing records with and without digest: tags compare by digest where it has one, else by name")
+    func mixedSnapshot() async throws {
+        let servers = try await Self.replicas(1)
+        defer { servers.forEach { $0.stop() } }
+        let a = servers[0]
+        let snap = Self.scratchFile("mixed")
+        defer { try? FileManager.default.removeItem(at: snap) }
+        let (ls, tags, manifest) = (
+            "\(toolPath("reg-ls")) \(a.registry)", toolPath("reg-tags"), toolPath("reg-manifest")
+        )
+        // Digests for team/app00 and team/app01, then every tag again without one.
+        let saved = try shell(
+            "{ \(ls) | \(toolPath("reg-select")) --repo 'team/app0[01]' | \(tags) | \(manifest); \(ls) | \(tags); } > \(snap.path)"
+        )
+        #expect(saved.status == 0)
+        let unchanged = try Self.diff(a, ["--snapshot", snap.path])
+        #expect(unchanged.status == 0, "\(unchanged)")
+        #expect(unchanged.stdout.isEmpty)
+
+        try InventoryTests.seed(a, ["\(a.registry)/team/app00:1.0.0", "--salt", "moved"])
+        try InventoryTests.seed(a, ["\(a.registry)/team/app02:1.0.0", "--salt", "moved"])
+        try Self.delete(a, "team/app03", tag: "1.0.2")
+        let result = try Self.diff(a, ["--snapshot", snap.path])
+        #expect(result.status == 1)
+        #expect(Self.differences(result) == ["changed team/app00:1.0.0", "extra team/app03:1.0.2"], "\(result)")
+    }
+
+    @Test("--no-extra compares repository by repository, without the target's catalog")
+    func noExtraWithoutCatalog() async throws {
+        let servers = try await Self.replicas(1)
+        defer { servers.forEach { $0.stop() } }
+        let a = servers[0]
+        // A registry that serves no catalog to us, as a pull-through cache does.
+        let b = try await RegistryServer.start(.init(auth: .token, deniedActions: ["*"]))
+        defer { b.stop() }
+        try InventoryTests.seed(b, [b.registry, "--repos", "4", "--tags", "3", "--prefix", "team/app"])
+        try InventoryTests.seed(b, ["\(b.registry)/team/multi:1.0", "--platforms", "linux/amd64,linux/arm64/v8"])
+        let env = InventoryTests.env(b)
+        #expect(try reg("reg-ls", [b.registry], env: env).status == 2, "b really serves no catalog")
+
+        let ls = "\(toolPath("reg-ls")) \(a.registry)"
+        let same = try shell("\(ls) | \(toolPath("reg-diff")) --no-extra \(b.registry)", env: env)
+        #expect(same.status == 0, "\(same)")
+        #expect(same.stdout.isEmpty)
+
+        try InventoryTests.seed(a, ["\(a.registry)/only/in-a:1"])
+        try Self.delete(b, "team/app01", tag: "1.0.1")
+        let differ = try shell("\(ls) | \(toolPath("reg-diff")) --no-extra \(b.registry)", env: env)
+        #expect(differ.status == 1, "\(differ)")
+        #expect(Self.differences(differ) == ["missing only/in-a:-", "missing team/app01:1.0.1"], "\(differ)")
     }
 }

@@ -102,16 +102,18 @@ public struct CompareRegistries: Sendable {
     }
 
     /// The differences between one reference registry and one target.
+    ///
+    /// Each repository is compared on its own (its tag list, then each tag's digest);
+    /// the target's catalog is read only to report repositories the reference lacks.
     func compare(_ inventory: Inventory, with target: any DiffTarget, _ diagnostics: Diagnostics) async throws -> [Record] {
-        let targetRepositories = inventory.catalogComplete ? try await target.repositories() : nil
         diagnostics.progress("target \(target.name): comparing \(inventory.repositories.count) repositories")
         let perRepository = try await Concurrently.tryMap(inventory.repositories) { repository in
-            try await compare(repository, in: target, known: targetRepositories)
+            try await compare(repository, in: target)
         }
         var out = perRepository.flatMap { $0 }
-        if reportExtras, let targetRepositories {
+        if reportExtras && inventory.catalogComplete {
             let reference = Set(inventory.repositories.map(\.name))
-            for repo in targetRepositories.subtracting(reference).sorted() {
+            for repo in try await target.repositories().subtracting(reference).sorted() {
                 var record = Record()
                 record.registry = inventory.registry
                 record.repo = repo
@@ -121,28 +123,28 @@ public struct CompareRegistries: Sendable {
         return out
     }
 
-    private func compare(_ repository: Inventory.Repository, in target: any DiffTarget, known: Set<String>?) async throws
-        -> [Record]
-    {
-        if let known, !known.contains(repository.name) {
-            return [difference(repository.record, .missing, target)]
-        }
-        guard target.hasTags else { return [] }
-        guard let targetTags = try await target.tags(of: repository.name) else {
-            return [difference(repository.record, .missing, target)]
+    private func compare(_ repository: Inventory.Repository, in target: any DiffTarget) async throws -> [Record] {
+        let targetTags: [String]
+        switch try await target.repository(repository.name) {
+        case .absent: return [difference(repository.record, .missing, target)]
+        case .present(tags: nil): return []  // a snapshot of repositories alone
+        case .present(tags: let names?): targetTags = names
         }
         let present = Set(targetTags)
         let tags = repository.tags ?? []
         let compared = try await Concurrently.tryMap(tags) { tag -> Record? in
             guard present.contains(tag.name) else { return difference(tag.record, .missing, target) }
-            guard target.hasDigests, let expected = tag.digest else { return nil }
-            guard let found = try await target.digest(of: repository.name, tag: tag.name) else {
+            guard let expected = tag.digest else { return nil }
+            switch try await target.tag(tag.name, in: repository.name) {
+            case .absent:
                 return difference(tag.record, .missing, target)
+            case .present(digest: let found?) where found != expected:
+                var record = difference(tag.record, .changed, target)
+                record["found"] = .string(found)
+                return record
+            case .present:
+                return nil  // the same digest, or a snapshot that does not know it
             }
-            guard found != expected else { return nil }
-            var record = difference(tag.record, .changed, target)
-            record["found"] = .string(found)
-            return record
         }
         var out = compared.compactMap { $0 }
         if reportExtras {

@@ -1,17 +1,35 @@
 /// What `reg-diff` compares the reference with: a live registry or a snapshot file.
+///
+/// A target is asked one repository and one tag at a time, so that a comparison
+/// that reports nothing the target alone has never needs its catalog (pull-through
+/// caches serve none).
 public protocol DiffTarget: Sendable {
     /// How output records name the target: the registry as written, or the snapshot's path.
     var name: String { get }
-    /// True when the target knows tags (a snapshot of `reg-ls` alone does not).
-    var hasTags: Bool { get }
-    /// True when the target knows digests.
-    var hasDigests: Bool { get }
-    /// Every repository of the target.
+    /// Every repository of the target; asked only to report those the reference lacks.
     func repositories() async throws -> Set<String>
-    /// The tags of `repo`, or nil when the target has no such repository.
-    func tags(of repo: String) async throws -> [String]?
-    /// The digest of `repo:tag`, or nil when the target has no such tag.
-    func digest(of repo: String, tag: String) async throws -> String?
+    /// What the target holds of `repo`.
+    func repository(_ repo: String) async throws -> TargetRepository
+    /// What the target holds of `repo:tag`.
+    func tag(_ tag: String, in repo: String) async throws -> TargetTag
+}
+
+/// What a target holds of one repository.
+public enum TargetRepository: Sendable, Equatable {
+    /// No such repository.
+    case absent
+    /// The repository and its tags; `tags` is nil when the target does not know them
+    /// (a snapshot of repositories alone).
+    case present(tags: [String]?)
+}
+
+/// What a target holds of one tag.
+public enum TargetTag: Sendable, Equatable {
+    /// No such tag.
+    case absent
+    /// The tag and its digest; `digest` is nil when the target does not know it (a
+    /// snapshot saved without digests).
+    case present(digest: String?)
 }
 
 /// A registry reached over the network.
@@ -25,8 +43,6 @@ public struct LiveTarget: DiffTarget {
     }
 
     public var name: String { registry.written }
-    public var hasTags: Bool { true }
-    public var hasDigests: Bool { true }
 
     public func repositories() async throws -> Set<String> {
         var all = Set<String>()
@@ -34,53 +50,69 @@ public struct LiveTarget: DiffTarget {
         return all
     }
 
-    public func tags(of repo: String) async throws -> [String]? {
+    /// The repository's tag list; a 404 (`NAME_UNKNOWN`) is a repository the registry lacks.
+    public func repository(_ repo: String) async throws -> TargetRepository {
         var all: [String] = []
         do {
             try await client.tags(registry, repo: repo) { all += $0 }
         } catch RegistryError.notFound {
-            return nil
+            return .absent
         }
-        return all
+        return .present(tags: all)
     }
 
-    public func digest(of repo: String, tag: String) async throws -> String? {
+    public func tag(_ tag: String, in repo: String) async throws -> TargetTag {
         do {
-            return try await client.head(registry, repo: repo, reference: tag).digest.description
+            return .present(digest: try await client.head(registry, repo: repo, reference: tag).digest.description)
         } catch RegistryError.notFound {
-            return nil
+            return .absent
         }
     }
 }
 
 /// A saved inventory (`reg-ls | reg-tags | reg-manifest > snap.ndjson`), used as given.
+///
+/// Each repository is known at the level its records give: a repository record
+/// alone tells the repository, tag records its tags, and records with a digest
+/// (or, for one platform of an index, `index`) the tags' digests.
 public struct SnapshotTarget: DiffTarget {
+    /// What the snapshot holds of one repository.
+    private struct Saved: Sendable {
+        /// The tags its records name; empty when it was saved as a repository record alone.
+        var tags: Set<String> = []
+        /// The digest of each tag that some record gives one for.
+        var digests: [String: String] = [:]
+    }
+
     public let name: String
-    private let repos: [String: [String: String?]]
-    public let hasTags: Bool
-    public let hasDigests: Bool
+    private let repos: [String: Saved]
 
     /// - Parameter records: the snapshot's records; those with `error` are ignored.
     public init(name: String, records: [Record]) {
         self.name = name
-        var repos: [String: [String: String?]] = [:]
-        var hasTags = false
-        var hasDigests = false
+        var repos: [String: Saved] = [:]
         for record in records where record.error == nil {
             guard let repo = record.repo else { continue }
-            if repos[repo] == nil { repos[repo] = [:] }
+            var saved = repos[repo] ?? Saved()
             if let tag = record.tag {
-                hasTags = true
-                if record.digest != nil { hasDigests = true }
-                repos[repo]![tag] = record.digest
+                saved.tags.insert(tag)
+                // Records of one tag may come with and without a digest: the one that has it tells.
+                if saved.digests[tag] == nil, let digest = record.digest { saved.digests[tag] = digest }
             }
+            repos[repo] = saved
         }
         self.repos = repos
-        self.hasTags = hasTags
-        self.hasDigests = hasDigests
     }
 
     public func repositories() async throws -> Set<String> { Set(repos.keys) }
-    public func tags(of repo: String) async throws -> [String]? { repos[repo].map { Array($0.keys) } }
-    public func digest(of repo: String, tag: String) async throws -> String? { repos[repo]?[tag] ?? nil }
+
+    public func repository(_ repo: String) async throws -> TargetRepository {
+        guard let saved = repos[repo] else { return .absent }
+        return .present(tags: saved.tags.isEmpty ? nil : saved.tags.sorted())
+    }
+
+    public func tag(_ tag: String, in repo: String) async throws -> TargetTag {
+        guard let saved = repos[repo], saved.tags.contains(tag) else { return .absent }
+        return .present(digest: saved.digests[tag])
+    }
 }
