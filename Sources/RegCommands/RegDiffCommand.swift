@@ -8,29 +8,24 @@ public struct RegDiffCommand: RegTool {
         commandName: "reg-diff",
         abstract: "Compare the registry in the input records with target registries, like diff(1).",
         discussion: """
-            The input records are the reference. Each target is compared at every level the input
-            implies: repositories (when the input lists them, as reg-ls does), the tags of each
-            repository, and the digest of each tag. What the input lacks is fetched from the
-            registry named in the records; input that carries tags or digests (a saved
-            reg-ls | reg-tags | reg-manifest) is used as given. Digests are compared by HEAD with the
-            same Accept list on both sides, so a multi-platform image compares by its index digest.
+            The input records are the reference. Each target is compared at every level the input implies: the repositories, the tags of each repository, and the digest of each tag. What the input lacks is fetched from the registry named in the records; input that carries tags or digests (a saved reg-ls | reg-tags | reg-manifest) is used as given. Digests are compared by HEAD with the same Accept list on both sides, so a multi-platform image compares by its index digest.
 
             One record per difference, with "diff" and "target":
               missing   the target lacks the repository or tag
-              changed   the tag's digest differs; "found" holds the target's digest
-              extra     the target has a repository, or a tag in a compared repository, that the
-                        reference lacks (repositories only when the input lists the whole catalog:
-                        reg-ls output, or --catalog)
+              changed   the tag's digest differs; "found" holds the target's
+              extra     the target has a repository or tag that the reference
+                        lacks, where the input is known whole (below)
 
-            Exit status: 0 no difference, 1 differences, 2 trouble (a registry that cannot be
-            reached or refuses us: one line naming it on standard error).
+            What only the target has is a difference only where the input holds all the reference has: a selection (reg-ls a | reg-select --repo 'team/*') is compared, never what lies outside it. reg-diff checks this with the reference registry: the input's repositories against its catalog (one listing; a repository without tags does not count), and the tag records of each repository against its tag list (a repository record gets its whole tag list). --catalog declares the input whole instead, with no check; --no-extra reports no extras and reads no target's catalog.
 
-            --snapshot FILE compares the input with a saved snapshot instead of a live target:
-            "missing" is what the snapshot lacks (new since), "extra" what the input lacks (gone since).
+            Exit status: 0 no difference, 1 differences, 2 trouble (a registry that cannot be reached or refuses us: one line naming it on standard error).
+
+            --snapshot FILE compares the input with a saved snapshot instead of a live target: "missing" is what the snapshot lacks (new since), "extra" what the input lacks (gone since).
 
             Examples:
               reg-ls a.example | reg-diff b.example c.example
-              reg-ls a | reg-tags | reg-manifest > snap.ndjson; reg-ls a | reg-diff --snapshot snap.ndjson
+              reg-ls a | reg-tags | reg-manifest > snap.ndjson
+              reg-ls a | reg-diff --snapshot snap.ndjson
             """)
 
     @Argument(help: ArgumentHelp("Target registries: host[:port], or http://host[:port] for plain HTTP.", valueName: "target"))
@@ -42,7 +37,7 @@ public struct RegDiffCommand: RegTool {
     @Flag(help: "Do not report repositories and tags that only the target has; the target's catalog is not read.")
     var noExtra = false
 
-    @Flag(help: "The input is each registry's whole catalog, although it holds tag records: report extra repositories too.")
+    @Flag(help: "The input is each registry's whole catalog, every tag included: report extras without checking it.")
     var catalog = false
 
     @OptionGroup var flags: RegistryFlags
@@ -80,7 +75,7 @@ public struct RegDiffCommand: RegTool {
             while let record = file.next() { records.append(record) }
             sources.append(SnapshotTarget(name: snapshot, records: records))
         }
-        await CompareRegistries(reportExtras: !noExtra, wholeCatalog: catalog).run(input: reference, targets: sources, context)
+        await CompareRegistries(reportExtras: !noExtra, declaredWhole: catalog).run(input: reference, targets: sources, context)
         try context.finish()
     }
 }

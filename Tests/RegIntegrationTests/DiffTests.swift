@@ -181,6 +181,43 @@ struct DiffTests {
 
     // MARK: - What the reference proves, and what it does not
 
+    @Test("a selection reports no repository or tag only the target has; input proven whole by the reference does")
+    func selection() async throws {
+        let servers = try await Self.replicas(2)
+        defer { servers.forEach { $0.stop() } }
+        let (a, b) = (servers[0], servers[1])
+        let (ls, tags, select) = ("\(toolPath("reg-ls")) \(a.registry)", toolPath("reg-tags"), toolPath("reg-select"))
+
+        let repos = try Self.diff(a, [b.registry], input: "\(ls) | \(select) --repo 'team/app0[01]'")
+        #expect(repos.status == 0, "\(repos)")
+        #expect(repos.stdout.isEmpty)
+        let someTags = try Self.diff(a, [b.registry], input: "\(ls) | \(tags) | \(select) --tag '>=1.0.1'")
+        #expect(someTags.status == 0, "\(someTags)")
+        #expect(someTags.stdout.isEmpty)
+
+        try InventoryTests.seed(b, ["\(b.registry)/only/in-b:1"])
+        try InventoryTests.seed(b, ["\(b.registry)/team/app01:9.0"])
+        let selected = try Self.diff(a, [b.registry], input: "\(ls) | \(select) --repo 'team/app0[02]'")
+        #expect(selected.status == 0, "\(selected)")
+        #expect(selected.stdout.isEmpty)
+        // Tags of a repository that was selected whole are compared whole.
+        let oneRepo = try Self.diff(a, [b.registry], input: "\(ls) | \(select) --repo 'team/app01'")
+        #expect(Self.differences(oneRepo) == ["extra team/app01:9.0"], "\(oneRepo)")
+        // Tag records of every repository of a: a's catalog and tag lists prove them whole.
+        let whole = try Self.diff(a, [b.registry], input: "\(ls) | \(tags)")
+        #expect(whole.status == 1)
+        #expect(Self.differences(whole) == ["extra only/in-b:-", "extra team/app01:9.0"], "\(whole)")
+        // --catalog declares a selection whole: the user said so.
+        let declared = try Self.diff(a, ["--catalog", b.registry], input: "\(ls) | \(select) --repo 'team/app0[01]'")
+        #expect(declared.status == 1)
+        #expect(
+            Self.differences(declared)
+                == [
+                    "extra only/in-b:-", "extra team/app01:9.0", "extra team/app02:-", "extra team/app03:-", "extra team/multi:-",
+                ],
+            "\(declared)")
+    }
+
     @Test("tag input against a snapshot of repositories alone still reports a missing repository")
     func repositorySnapshot() async throws {
         let servers = try await Self.replicas(1)
@@ -248,5 +285,12 @@ struct DiffTests {
         let differ = try shell("\(ls) | \(toolPath("reg-diff")) --no-extra \(b.registry)", env: env)
         #expect(differ.status == 1, "\(differ)")
         #expect(Self.differences(differ) == ["missing only/in-a:-", "missing team/app01:1.0.1"], "\(differ)")
+
+        // b as the reference: its catalog cannot prove the input whole, so the input is a selection, said once.
+        let reference = try shell(
+            "\(toolPath("reg-tags")) \(b.registry)/team/app00 | \(toolPath("reg-diff")) \(a.registry)", env: env)
+        #expect(reference.status == 0, "\(reference)")
+        #expect(reference.stdout.isEmpty)
+        #expect(reference.stderr.split(separator: "\n").count == 1 && reference.stderr.contains("catalog"), "\(reference)")
     }
 }

@@ -17,13 +17,15 @@ public struct CompareRegistries: Sendable {
         case extra
     }
 
+    /// Report what only the target has (`extra`); without it, no target's catalog is read.
     public var reportExtras: Bool
-    /// Treat the input as each registry's whole catalog, even when it holds tag records.
-    public var wholeCatalog: Bool
+    /// The user declares the input each registry's whole catalog, with every tag of
+    /// each repository it names (`--catalog`): it is not checked against the registry.
+    public var declaredWhole: Bool
 
-    public init(reportExtras: Bool = true, wholeCatalog: Bool = false) {
+    public init(reportExtras: Bool = true, declaredWhole: Bool = false) {
         self.reportExtras = reportExtras
-        self.wholeCatalog = wholeCatalog
+        self.declaredWhole = declaredWhole
     }
 
     /// Runs the comparison and writes the differences; the exit status says 0 (same),
@@ -35,13 +37,13 @@ public struct CompareRegistries: Sendable {
             context.emit(passed)
             context.diagnostics.error("\(passed.count) input records carry an error; the comparison leaves them out")
         }
-        var inventories = Inventory.group(input, wholeCatalog: wholeCatalog)
+        var inventories = Inventory.group(input, declaredWhole: declaredWhole)
         let diagnostics = context.diagnostics
         do {
             for i in inventories.indices {
                 diagnostics.progress(
                     "reference \(inventories[i].registry): tags of \(inventories[i].repositories.count) repositories")
-                inventories[i] = try await complete(inventories[i], context)
+                inventories[i] = try await inventories[i].completed(context.client, proving: reportExtras, diagnostics)
             }
         } catch {
             diagnostics.error("reference: \(error)", status: 2)
@@ -70,37 +72,6 @@ public struct CompareRegistries: Sendable {
         )
     }
 
-    /// Fetches the tags and digests the reference records lack.
-    func complete(_ inventory: Inventory, _ context: ToolContext) async throws -> Inventory {
-        let registry = try RegistryAddress(inventory.registry)
-        let client = context.client
-        var inventory = inventory
-        let repositories = try await Concurrently.tryMap(inventory.repositories) { repository in
-            var repository = repository
-            if repository.tags == nil {
-                var names: [String] = []
-                try await client.tags(registry, repo: repository.name) { names += $0 }
-                repository.tags = names.sorted().map { name in
-                    var record = repository.record
-                    record.tag = name
-                    return Inventory.Tag(record: record)
-                }
-            }
-            let repo = repository.name
-            repository.tags = try await Concurrently.tryMap(repository.tags ?? []) { tag in
-                guard tag.digest == nil else { return tag }
-                var tag = tag
-                tag.record.digest = try await client.head(registry, repo: repo, reference: tag.name).digest.description
-                return tag
-            }
-            return repository
-        }
-        inventory.repositories = repositories
-        context.diagnostics.progress(
-            "reference \(inventory.registry): \(repositories.reduce(0) { $0 + ($1.tags?.count ?? 0) }) digests")
-        return inventory
-    }
-
     /// The differences between one reference registry and one target.
     ///
     /// Each repository is compared on its own (its tag list, then each tag's digest);
@@ -111,7 +82,7 @@ public struct CompareRegistries: Sendable {
             try await compare(repository, in: target)
         }
         var out = perRepository.flatMap { $0 }
-        if reportExtras && inventory.catalogComplete {
+        if reportExtras && inventory.whole {
             let reference = Set(inventory.repositories.map(\.name))
             for repo in try await target.repositories().subtracting(reference).sorted() {
                 var record = Record()
@@ -147,7 +118,7 @@ public struct CompareRegistries: Sendable {
             }
         }
         var out = compared.compactMap { $0 }
-        if reportExtras {
+        if reportExtras && repository.tagsWhole {
             let reference = Set(tags.map(\.name))
             for tag in present.subtracting(reference).sorted() {
                 var record = repository.record

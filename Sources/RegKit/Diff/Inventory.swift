@@ -12,20 +12,26 @@ public struct Inventory: Sendable {
     public struct Repository: Sendable {
         public var record: Record
         public var tags: [Tag]?
+        /// True when `tags` are all the tags the registry has: fetched from it, checked
+        /// against its tag list, or declared by `--catalog`. Only then does a tag the
+        /// target alone has count as a difference.
+        public var tagsWhole: Bool
         public var name: String { record.repo ?? "" }
     }
 
     /// The registry as written in the records.
     public var registry: String
-    /// True when the input listed the whole catalog (records from reg-ls), so
-    /// repositories the target has beyond these are differences.
-    public var catalogComplete: Bool
+    /// True when the repositories are the registry's whole catalog: declared by
+    /// `--catalog`, or checked against the registry's own catalog. Only then does a
+    /// repository the target alone has count as a difference: repository records
+    /// alone do not prove it (`reg-ls a | reg-select --repo ...` gives some).
+    public var whole: Bool
     public var repositories: [Repository]
 
     /// Groups records by registry, in the order they first appear.
     /// Records with `error` are left out; the caller passes them on.
-    /// - Parameter wholeCatalog: treat every registry's input as its whole catalog.
-    public static func group(_ records: [Record], wholeCatalog: Bool) -> [Inventory] {
+    /// - Parameter declaredWhole: the user declared every registry's input whole (`--catalog`).
+    public static func group(_ records: [Record], declaredWhole: Bool) -> [Inventory] {
         var inventories: [Inventory] = []
         var byRegistry: [String: Int] = [:]
         var repoIndex: [String: [String: Int]] = [:]
@@ -37,20 +43,19 @@ public struct Inventory: Sendable {
             } else {
                 i = inventories.count
                 byRegistry[registry] = i
-                inventories.append(Inventory(registry: registry, catalogComplete: wholeCatalog, repositories: []))
+                inventories.append(Inventory(registry: registry, whole: declaredWhole, repositories: []))
             }
-            let isRepositoryRecord = record.tag == nil && record.digest == nil
-            if isRepositoryRecord { inventories[i].catalogComplete = true }
             let r: Int
             if let known = repoIndex[registry]?[repo] {
                 r = known
             } else {
                 r = inventories[i].repositories.count
                 repoIndex[registry, default: [:]][repo] = r
+                let isRepositoryRecord = record.tag == nil && record.digest == nil
                 var repositoryRecord = isRepositoryRecord ? record : Record()
                 repositoryRecord.registry = registry
                 repositoryRecord.repo = repo
-                inventories[i].repositories.append(Repository(record: repositoryRecord, tags: nil))
+                inventories[i].repositories.append(Repository(record: repositoryRecord, tags: nil, tagsWhole: declaredWhole))
             }
             if let tag = record.tag {
                 inventories[i].repositories[r].tags = (inventories[i].repositories[r].tags ?? []) + [Tag(record: record)]
