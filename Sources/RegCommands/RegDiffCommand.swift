@@ -8,7 +8,7 @@ public struct RegDiffCommand: RegTool {
         commandName: "reg-diff",
         abstract: "Compare the registry in the input records with target registries, like diff(1).",
         discussion: """
-            The input records are the reference. Each target is compared at every level the input implies: the repositories, the tags of each repository, and the digest of each tag. What the input lacks is fetched from the registry named in the records; input that carries tags or digests (a saved reg-ls | reg-tags | reg-manifest) is used as given. Digests are compared by HEAD with the same Accept list on both sides, so a multi-platform image compares by its index digest.
+            The input records are the reference. Each target is compared at every level the input implies: the repositories, the tags of each repository, and the digest of each tag. What the input lacks is fetched from the registry named in the records; input that carries tags or digests (a saved reg-ls | reg-tags | reg-manifest) is used as given. Digests are compared by HEAD with the same Accept list on both sides, so a multi-platform image compares by its index digest; the records of reg-manifest --expand (one per platform) compare their tag once, by its "index".
 
             One record per difference, with "diff" and "target":
               missing   the target lacks the repository or tag

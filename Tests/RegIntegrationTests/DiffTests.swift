@@ -218,6 +218,37 @@ struct DiffTests {
             "\(declared)")
     }
 
+    @Test("records of reg-manifest --expand compare each tag once, by its index digest")
+    func expandedRecords() async throws {
+        let servers = try await Self.replicas(2)
+        defer { servers.forEach { $0.stop() } }
+        let (a, b) = (servers[0], servers[1])
+        let expand = "\(toolPath("reg-ls")) \(a.registry) | \(toolPath("reg-tags")) | \(toolPath("reg-manifest")) --expand"
+        let same = try Self.diff(a, [b.registry], input: expand)
+        #expect(same.status == 0, "\(same)")
+        #expect(same.stdout.isEmpty)
+
+        try InventoryTests.seed(
+            b, ["\(b.registry)/team/multi:1.0", "--platforms", "linux/amd64,linux/arm64/v8", "--salt", "new"])
+        let changed = try Self.diff(a, [b.registry], input: expand)
+        #expect(changed.status == 1)
+        #expect(changed.records.count == 1, "\(changed)")
+        let record = try #require(changed.records.first)
+        #expect(record["diff"] as? String == "changed" && record["tag"] as? String == "1.0")
+        #expect(record["digest"] as? String == (try InventoryTests.digestBySkopeo(a, "team/multi:1.0")))
+        #expect(record["found"] as? String == (try InventoryTests.digestBySkopeo(b, "team/multi:1.0")))
+        #expect(record["platform"] == nil && record["index"] == nil)
+
+        // The same records as a snapshot.
+        let snap = Self.scratchFile("expanded")
+        defer { try? FileManager.default.removeItem(at: snap) }
+        let saved = try shell("\(expand) > \(snap.path)")
+        #expect(saved.status == 0)
+        let fromB = try Self.diff(b, ["--snapshot", snap.path])
+        #expect(Self.differences(fromB) == ["changed team/multi:1.0"], "\(fromB)")
+        #expect(fromB.records.first?["found"] as? String == record["digest"] as? String)
+    }
+
     @Test("tag input against a snapshot of repositories alone still reports a missing repository")
     func repositorySnapshot() async throws {
         let servers = try await Self.replicas(1)

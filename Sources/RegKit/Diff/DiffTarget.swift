@@ -73,8 +73,8 @@ public struct LiveTarget: DiffTarget {
 /// A saved inventory (`reg-ls | reg-tags | reg-manifest > snap.ndjson`), used as given.
 ///
 /// Each repository is known at the level its records give: a repository record
-/// alone tells the repository, tag records its tags, and records with a digest
-/// (or, for one platform of an index, `index`) the tags' digests.
+/// alone tells the repository, tag records its tags, and records with a digest the
+/// tags' digests (for one platform's record, `reg-manifest --expand`, its `index`).
 public struct SnapshotTarget: DiffTarget {
     /// What the snapshot holds of one repository.
     private struct Saved: Sendable {
@@ -97,7 +97,7 @@ public struct SnapshotTarget: DiffTarget {
             if let tag = record.tag {
                 saved.tags.insert(tag)
                 // Records of one tag may come with and without a digest: the one that has it tells.
-                if saved.digests[tag] == nil, let digest = record.digest { saved.digests[tag] = digest }
+                if saved.digests[tag] == nil, let digest = record.tagDigest { saved.digests[tag] = digest }
             }
             repos[repo] = saved
         }

@@ -6,6 +6,19 @@ public struct Inventory: Sendable {
         public var record: Record
         public var name: String { record.tag ?? "" }
         public var digest: String? { record.digest }
+
+        /// The tag of `record`. A record of one platform (`reg-manifest --expand`)
+        /// stands for its tag's whole image: its digest is the index's, and the
+        /// fields that describe the platform's manifest are dropped.
+        init(record: Record) {
+            var record = record
+            if record.platform != nil {
+                let digest = record.tagDigest
+                for field in ["platform", "index", "mediaType", "size"] { record[field] = nil }
+                record.digest = digest
+            }
+            self.record = record
+        }
     }
 
     /// One repository; `tags` is nil until known (the input named only the repository).
@@ -35,6 +48,7 @@ public struct Inventory: Sendable {
         var inventories: [Inventory] = []
         var byRegistry: [String: Int] = [:]
         var repoIndex: [String: [String: Int]] = [:]
+        var tagIndex: [String: [String: [String: Int]]] = [:]
         for record in records where record.error == nil {
             guard let registry = record.registry, let repo = record.repo else { continue }
             let i: Int
@@ -57,8 +71,16 @@ public struct Inventory: Sendable {
                 repositoryRecord.repo = repo
                 inventories[i].repositories.append(Repository(record: repositoryRecord, tags: nil, tagsWhole: declaredWhole))
             }
-            if let tag = record.tag {
-                inventories[i].repositories[r].tags = (inventories[i].repositories[r].tags ?? []) + [Tag(record: record)]
+            guard let name = record.tag else { continue }
+            let tag = Tag(record: record)
+            if let t = tagIndex[registry]?[repo]?[name] {
+                // One tag in several records (one per platform, or saved twice): compared once.
+                if inventories[i].repositories[r].tags![t].digest == nil {
+                    inventories[i].repositories[r].tags![t].record.digest = tag.digest
+                }
+            } else {
+                tagIndex[registry, default: [:]][repo, default: [:]][name] = inventories[i].repositories[r].tags?.count ?? 0
+                inventories[i].repositories[r].tags = (inventories[i].repositories[r].tags ?? []) + [tag]
             }
         }
         return inventories
