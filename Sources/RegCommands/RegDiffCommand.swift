@@ -18,7 +18,7 @@ public struct RegDiffCommand: RegTool {
 
             What only the target has is a difference only where the input holds all the reference has: a selection (reg-ls a | reg-select --repo 'team/*') is compared, never what lies outside it. reg-diff checks this with the reference registry: the input's repositories against its catalog (one listing; a repository without tags does not count), and the tag records of each repository against its tag list (a repository record gets its whole tag list). --catalog declares the input whole instead, with no check; --no-extra reports no extras and reads no target's catalog.
 
-            Exit status: 0 no difference, 1 differences, 2 trouble (a registry that cannot be reached or refuses us: one line naming it on standard error).
+            Exit status: 0 no difference, 1 differences, 2 trouble (a registry that cannot be reached or refuses us, or an input or snapshot with no record to compare, which is what a failed inventory leaves: one line naming it on standard error).
 
             --snapshot FILE compares the input with a saved snapshot instead of a live target: "missing" is what the snapshot lacks (new since), "extra" what the input lacks (gone since).
 
@@ -65,17 +65,9 @@ public struct RegDiffCommand: RegTool {
         let context = try flags.context(tool: "reg-diff", diagnostics: diagnostics, input: input)
         var reference: [Record] = []
         while let record = input.next() { reference.append(record) }
-        var sources: [any DiffTarget] = try targets.map { LiveTarget(registry: try RegistryAddress($0), client: context.client) }
-        if let snapshot {
-            let fd = open(snapshot, O_RDONLY)
-            guard fd >= 0 else { throw ValidationError("--snapshot \(snapshot): cannot open.") }
-            defer { close(fd) }
-            let file = RecordInput(fd: fd, name: snapshot, diagnostics: diagnostics)
-            var records: [Record] = []
-            while let record = file.next() { records.append(record) }
-            sources.append(SnapshotTarget(name: snapshot, records: records))
-        }
-        await CompareRegistries(reportExtras: !noExtra, declaredWhole: catalog).run(input: reference, targets: sources, context)
+        let registries = try targets.map { try RegistryAddress($0) }
+        await CompareRegistries(reportExtras: !noExtra, declaredWhole: catalog).run(
+            input: reference, targets: registries, snapshot: snapshot, context)
         try context.finish()
     }
 }

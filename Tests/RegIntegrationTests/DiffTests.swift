@@ -249,6 +249,32 @@ struct DiffTests {
         #expect(fromB.records.first?["found"] as? String == record["digest"] as? String)
     }
 
+    @Test("an empty input or snapshot is trouble naming it, not 'same'")
+    func emptyInputOrSnapshot() async throws {
+        let servers = try await Self.replicas(1)
+        defer { servers.forEach { $0.stop() } }
+        let a = servers[0]
+        let empty = try reg("reg-diff", [a.registry], stdin: "")
+        #expect(empty.status == 2, "\(empty)")
+        #expect(empty.stdout.isEmpty)
+        #expect(empty.stderr.split(separator: "\n").count == 1 && empty.stderr.contains("stdin"), "\(empty)")
+        let blank = try reg("reg-diff", [a.registry], stdin: "\n  \n")
+        #expect(blank.status == 2, "\(blank)")
+
+        let snap = Self.scratchFile("empty")
+        defer { try? FileManager.default.removeItem(at: snap) }
+        try Data().write(to: snap)
+        let result = try Self.diff(a, ["--snapshot", snap.path])
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(snap.path), "\(result)")
+        // A snapshot whose every record failed holds nothing either.
+        try Data(#"{"registry":"\#(a.registry)","repo":"team/app00","error":"unreachable"}"#.utf8).write(to: snap)
+        let failed = try Self.diff(a, ["--snapshot", snap.path])
+        #expect(failed.status == 2, "\(failed)")
+        #expect(failed.stderr.contains(snap.path))
+    }
+
     @Test("tag input against a snapshot of repositories alone still reports a missing repository")
     func repositorySnapshot() async throws {
         let servers = try await Self.replicas(1)

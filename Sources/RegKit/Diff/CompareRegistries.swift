@@ -29,16 +29,37 @@ public struct CompareRegistries: Sendable {
     }
 
     /// Runs the comparison and writes the differences; the exit status says 0 (same),
-    /// 1 (different) or 2 (a registry could not be reached or refused us).
-    public func run(input: [Record], targets: [any DiffTarget], _ context: ToolContext) async {
-        let passed = input.filter { $0.error != nil }
-        if !passed.isEmpty {
-            // The reference is incomplete: say so, and never answer "same".
-            context.emit(passed)
-            context.diagnostics.error("\(passed.count) input records carry an error; the comparison leaves them out")
-        }
-        var inventories = Inventory.group(input, declaredWhole: declaredWhole)
+    /// 1 (different) or 2 (trouble: nothing to compare, or a registry that could not be
+    /// reached or refused us).
+    /// - Parameters:
+    ///   - input: the reference records, read from `inputName`.
+    ///   - targets: the registries to compare with.
+    ///   - snapshot: a saved snapshot to compare with as well.
+    public func run(
+        input: [Record], inputName: String = "stdin", targets: [RegistryAddress], snapshot: String?, _ context: ToolContext
+    ) async {
         let diagnostics = context.diagnostics
+        var sources: [any DiffTarget] = targets.map { LiveTarget(registry: $0, client: context.client) }
+        var trouble = false
+        if let snapshot {
+            do {
+                sources.append(try SnapshotTarget(contentsOf: snapshot, diagnostics: diagnostics))
+            } catch {
+                diagnostics.error("\(error)", status: 2)
+                trouble = true
+            }
+        }
+        let passed = input.filter { $0.error != nil }
+        context.emit(passed)
+        var inventories = Inventory.group(input, declaredWhole: declaredWhole)
+        if inventories.isEmpty {
+            diagnostics.error("\(DiffError.nothingToCompare(source: inputName, records: input.count))", status: 2)
+            trouble = true
+        } else if !passed.isEmpty {
+            // The reference is incomplete: say so, and never answer "same".
+            diagnostics.error("\(passed.count) input records carry an error; the comparison leaves them out")
+        }
+        guard !trouble else { return }
         do {
             for i in inventories.indices {
                 diagnostics.progress(
@@ -50,7 +71,7 @@ public struct CompareRegistries: Sendable {
             return
         }
         var counts: [Kind: Int] = [:]
-        for target in targets {
+        for target in sources {
             for inventory in inventories {
                 do {
                     let differences = try await compare(inventory, with: target, diagnostics)
@@ -68,7 +89,7 @@ public struct CompareRegistries: Sendable {
         if total > 0 { diagnostics.fail(1) }
         diagnostics.verbose(
             "\(total) differences (\(counts[.missing] ?? 0) missing, \(counts[.changed] ?? 0) changed, \(counts[.extra] ?? 0) extra) "
-                + "between \(inventories.map(\.registry).joined(separator: ", ")) and \(targets.map(\.name).joined(separator: ", "))"
+                + "between \(inventories.map(\.registry).joined(separator: ", ")) and \(sources.map(\.name).joined(separator: ", "))"
         )
     }
 

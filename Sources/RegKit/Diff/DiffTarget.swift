@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What `reg-diff` compares the reference with: a live registry or a snapshot file.
 ///
 /// A target is asked one repository and one tag at a time, so that a comparison
@@ -102,6 +108,21 @@ public struct SnapshotTarget: DiffTarget {
             repos[repo] = saved
         }
         self.repos = repos
+    }
+
+    /// Reads the snapshot saved at `path`; a malformed line is reported and skipped.
+    /// - Throws: ``DiffError`` when it cannot be opened, or holds no record to compare.
+    public init(contentsOf path: String, diagnostics: Diagnostics) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw DiffError.unreadable(path: path, code: errno) }
+        defer { close(fd) }
+        let input = RecordInput(fd: fd, name: path, diagnostics: diagnostics)
+        var records: [Record] = []
+        while let record = input.next() { records.append(record) }
+        guard records.contains(where: { $0.error == nil && $0.repo != nil }) else {
+            throw DiffError.nothingToCompare(source: path, records: records.count)
+        }
+        self.init(name: path, records: records)
     }
 
     public func repositories() async throws -> Set<String> { Set(repos.keys) }
