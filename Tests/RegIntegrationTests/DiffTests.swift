@@ -292,6 +292,32 @@ struct DiffTests {
         }
     }
 
+    @Test("with --catalog, what input records with error name is left out, not reported extra")
+    func errorRecordsUnderCatalog() async throws {
+        let servers = try await Self.replicas(2)
+        defer { servers.forEach { $0.stop() } }
+        let (a, b) = (servers[0], servers[1])
+        // As a failed reg-tags leaves a repository, and a failed reg-manifest a tag.
+        let failing =
+            #"if .repo == "team/app01" then {registry, repo, error: "reg-tags failed"} "#
+            + #"elif .repo == "team/app02" and .tag == "1.0.1" then . + {error: "reg-manifest failed"} else . end"#
+        let input =
+            "\(toolPath("reg-ls")) \(a.registry) | \(toolPath("reg-tags")) | \(toolPath("reg-manifest")) | jq -c '\(failing)'"
+        let result = try Self.diff(a, ["--catalog", b.registry], input: input)
+        #expect(result.status == 1, "\(result)")
+        #expect(!result.records.contains { $0["diff"] != nil }, "\(result)")
+        #expect(result.records.allSatisfy { $0["error"] != nil } && result.records.count == 4, "\(result)")
+
+        // The same records as a snapshot: what they name is there, not missing, and the snapshot is said incomplete.
+        let snap = Self.scratchFile("failed")
+        defer { try? FileManager.default.removeItem(at: snap) }
+        #expect(try shell("\(input) > \(snap.path)").status == 0)
+        let snapshot = try Self.diff(a, ["--snapshot", snap.path])
+        #expect(snapshot.status == 1, "\(snapshot)")
+        #expect(snapshot.stdout.isEmpty, "\(snapshot)")
+        #expect(snapshot.stderr.split(separator: "\n").count == 1 && snapshot.stderr.contains(snap.path), "\(snapshot)")
+    }
+
     @Test("a snapshot mixing records with and without digest: tags compare by digest where it has one, else by name")
     func mixedSnapshot() async throws {
         let servers = try await Self.replicas(1)

@@ -100,11 +100,11 @@ public struct CompareRegistries: Sendable {
     func compare(_ inventory: Inventory, with target: any DiffTarget, _ diagnostics: Diagnostics) async throws -> [Record] {
         diagnostics.progress("target \(target.name): comparing \(inventory.repositories.count) repositories")
         let perRepository = try await Concurrently.tryMap(inventory.repositories) { repository in
-            try await compare(repository, in: target)
+            try await compare(repository, in: target, failed: inventory.failed.contains(repository.name))
         }
         var out = perRepository.flatMap { $0 }
         if reportExtras && inventory.whole {
-            let reference = Set(inventory.repositories.map(\.name))
+            let reference = Set(inventory.repositories.map(\.name)).union(inventory.failed)
             for repo in try await target.repositories().subtracting(reference).sorted() {
                 var record = Record()
                 record.registry = inventory.registry
@@ -115,7 +115,11 @@ public struct CompareRegistries: Sendable {
         return out
     }
 
-    private func compare(_ repository: Inventory.Repository, in target: any DiffTarget) async throws -> [Record] {
+    /// - Parameter failed: an input record with `error` names the repository, so its
+    ///   tags in the input may not be all it has.
+    private func compare(_ repository: Inventory.Repository, in target: any DiffTarget, failed: Bool) async throws
+        -> [Record]
+    {
         let targetTags: [String]
         switch try await target.repository(repository.name) {
         case .absent: return [difference(repository.record, .missing, target)]
@@ -139,7 +143,7 @@ public struct CompareRegistries: Sendable {
             }
         }
         var out = compared.compactMap { $0 }
-        if reportExtras && repository.tagsWhole {
+        if reportExtras && repository.tagsWhole && !failed {
             let reference = Set(tags.map(\.name))
             for tag in present.subtracting(reference).sorted() {
                 var record = repository.record

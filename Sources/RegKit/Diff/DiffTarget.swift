@@ -81,11 +81,15 @@ public struct LiveTarget: DiffTarget {
 /// Each repository is known at the level its records give: a repository record
 /// alone tells the repository, tag records its tags, and records with a digest the
 /// tags' digests (for one platform's record, `reg-manifest --expand`, its `index`).
+/// A record with `error` tells only that what it names was there: a tag with no
+/// digest, or a repository whose tags are not known.
 public struct SnapshotTarget: DiffTarget {
     /// What the snapshot holds of one repository.
     private struct Saved: Sendable {
         /// The tags its records name; empty when it was saved as a repository record alone.
         var tags: Set<String> = []
+        /// A record with `error` names the repository and no tag: its tag list failed.
+        var tagsFailed = false
         /// The digest of each tag that some record gives one for.
         var digests: [String: String] = [:]
     }
@@ -93,14 +97,16 @@ public struct SnapshotTarget: DiffTarget {
     public let name: String
     private let repos: [String: Saved]
 
-    /// - Parameter records: the snapshot's records; those with `error` are ignored.
+    /// - Parameter records: the snapshot's records.
     public init(name: String, records: [Record]) {
         self.name = name
         var repos: [String: Saved] = [:]
-        for record in records where record.error == nil {
+        for record in records {
             guard let repo = record.repo else { continue }
             var saved = repos[repo] ?? Saved()
-            if let tag = record.tag {
+            if record.error != nil {
+                if let tag = record.tag { saved.tags.insert(tag) } else { saved.tagsFailed = true }
+            } else if let tag = record.tag {
                 saved.tags.insert(tag)
                 // Records of one tag may come with and without a digest: the one that has it tells.
                 if saved.digests[tag] == nil, let digest = record.tagDigest { saved.digests[tag] = digest }
@@ -110,7 +116,8 @@ public struct SnapshotTarget: DiffTarget {
         self.repos = repos
     }
 
-    /// Reads the snapshot saved at `path`; a malformed line is reported and skipped.
+    /// Reads the snapshot saved at `path`; a malformed line is reported and skipped, and
+    /// so are records with `error`, once: the snapshot is incomplete (exit status 1).
     /// - Throws: ``DiffError`` when it cannot be opened, or holds no record to compare.
     public init(contentsOf path: String, diagnostics: Diagnostics) throws {
         let fd = open(path, O_RDONLY)
@@ -123,13 +130,18 @@ public struct SnapshotTarget: DiffTarget {
             throw DiffError.nothingToCompare(source: path, records: records.count)
         }
         self.init(name: path, records: records)
+        let failed = records.count { $0.error != nil }
+        if failed > 0 {
+            diagnostics.error(
+                "\(path): \(failed) records carry an error; what they name is taken as present and not compared further")
+        }
     }
 
     public func repositories() async throws -> Set<String> { Set(repos.keys) }
 
     public func repository(_ repo: String) async throws -> TargetRepository {
         guard let saved = repos[repo] else { return .absent }
-        return .present(tags: saved.tags.isEmpty ? nil : saved.tags.sorted())
+        return .present(tags: saved.tags.isEmpty || saved.tagsFailed ? nil : saved.tags.sorted())
     }
 
     public func tag(_ tag: String, in repo: String) async throws -> TargetTag {

@@ -46,7 +46,7 @@ extension Inventory {
     }
 
     /// True when the input names every repository of the registry's catalog that
-    /// has a tag (one catalog listing, then the tag lists of the repositories the
+    /// has a tag, in a record of its own or one with `error` (one catalog listing, then the tag lists of the repositories the
     /// input lacks, until one has a tag: a selection ends at the first).
     ///
     /// A repository without tags does not count: distribution keeps a repository in
@@ -59,7 +59,7 @@ extension Inventory {
         do {
             var catalog = Set<String>()
             try await client.catalog(registry) { catalog.formUnion($0) }
-            let unlisted = catalog.subtracting(repositories.map(\.name)).sorted()
+            let unlisted = catalog.subtracting(repositories.map(\.name)).subtracting(failed).sorted()
             let batch = max(client.options.jobs, 1)
             for start in stride(from: 0, to: unlisted.count, by: batch) {
                 let tagged = try await Concurrently.tryMap(Array(unlisted[start..<min(start + batch, unlisted.count)])) {

@@ -40,17 +40,26 @@ public struct Inventory: Sendable {
     /// alone do not prove it (`reg-ls a | reg-select --repo ...` gives some).
     public var whole: Bool
     public var repositories: [Repository]
+    /// Repositories that input records with `error` name: the input holds only part of
+    /// them, so nothing of them counts as only the target's.
+    public var failed: Set<String> = []
 
     /// Groups records by registry, in the order they first appear.
-    /// Records with `error` are left out; the caller passes them on.
+    /// Records with `error` are left out (the repositories they name go to ``failed``);
+    /// the caller passes them on.
     /// - Parameter declaredWhole: the user declared every registry's input whole (`--catalog`).
     public static func group(_ records: [Record], declaredWhole: Bool) -> [Inventory] {
         var inventories: [Inventory] = []
         var byRegistry: [String: Int] = [:]
         var repoIndex: [String: [String: Int]] = [:]
         var tagIndex: [String: [String: [String: Int]]] = [:]
-        for record in records where record.error == nil {
+        var failed: [String: Set<String>] = [:]
+        for record in records {
             guard let registry = record.registry, let repo = record.repo else { continue }
+            guard record.error == nil else {
+                failed[registry, default: []].insert(repo)
+                continue
+            }
             let i: Int
             if let known = byRegistry[registry] {
                 i = known
@@ -83,6 +92,7 @@ public struct Inventory: Sendable {
                 inventories[i].repositories[r].tags = (inventories[i].repositories[r].tags ?? []) + [tag]
             }
         }
+        for i in inventories.indices { inventories[i].failed = failed[inventories[i].registry] ?? [] }
         return inventories
     }
 }

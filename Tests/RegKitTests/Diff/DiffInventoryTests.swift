@@ -58,4 +58,20 @@ struct DiffInventoryTests {
         #expect(try await snapshot.tag("1.0", in: "app") == .present(digest: Self.index))
         #expect(try await snapshot.repository("app") == .present(tags: ["1.0"]))
     }
+
+    @Test("the repositories that records with error name are known as failed, per registry, and hold no tag")
+    func failedRecords() throws {
+        let records = try [
+            Self.record(#"{"registry":"r","repo":"app","tag":"1.0"}"#),
+            Self.record(#"{"registry":"r","repo":"app","tag":"2.0","error":"manifest unknown"}"#),
+            Self.record(#"{"registry":"r","repo":"lost","error":"tags failed"}"#),
+            Self.record(#"{"registry":"s","repo":"other"}"#),
+        ]
+        let inventories = Inventory.group(records, declaredWhole: false)
+        #expect(inventories.map(\.registry) == ["r", "s"])
+        #expect(inventories[0].failed == ["app", "lost"])
+        #expect(inventories[0].repositories.map(\.name) == ["app"])
+        #expect(inventories[0].repositories[0].tags?.map(\.name) == ["1.0"])
+        #expect(inventories[1].failed.isEmpty)
+    }
 }
