@@ -16,6 +16,8 @@ public struct RegDiffCommand: RegTool {
               extra     the target has a repository or tag that the reference
                         lacks, where the input is known whole (below)
 
+            A repository without tags (distribution keeps one in its catalog after its last tag is deleted) is the same as no repository, on either side.
+
             What only the target has is a difference only where the input holds all the reference has: a selection (reg-ls a | reg-select --repo 'team/*') is compared, never what lies outside it. reg-diff checks this with the reference registry: the input's repositories against its catalog (one listing; a repository without tags does not count), and the tag records of each repository against its tag list (a repository record gets its whole tag list). --catalog declares the input whole instead, with no check; --no-extra reports no extras and reads no target's catalog.
 
             Exit status: 0 no difference, 1 differences, 2 trouble (a registry that cannot be reached or refuses us, or an input or snapshot with no record to compare, which is what a failed inventory leaves: one line naming it on standard error).

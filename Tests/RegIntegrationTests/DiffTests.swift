@@ -345,6 +345,42 @@ struct DiffTests {
         #expect(Self.differences(result) == ["changed team/app00:1.0.0", "extra team/app03:1.0.2"], "\(result)")
     }
 
+    @Test("a repository whose tags were all deleted is a repository with no tags on every path")
+    func emptiedRepository() async throws {
+        let servers = try await Self.replicas(2)
+        defer { servers.forEach { $0.stop() } }
+        let (a, b) = (servers[0], servers[1])
+        let c = try await RegistryServer.start()
+        defer { c.stop() }
+        try InventoryTests.seed(c, [c.registry, "--repos", "3", "--tags", "3", "--prefix", "team/app"])
+        try InventoryTests.seed(c, ["\(c.registry)/team/multi:1.0", "--platforms", "linux/amd64,linux/arm64/v8"])
+        for server in [a, b] {
+            for tag in ["1.0.0", "1.0.1", "1.0.2"] { try Self.delete(server, "team/app03", tag: tag) }
+        }
+        // What distribution answers for it: still in the catalog, tags null.
+        let list = try curl(["\(a.baseURL)/v2/team/app03/tags/list"])
+        #expect(list.stdout.contains(#""tags":null"#), "\(list)")
+        let catalog = try curl(["\(a.baseURL)/v2/_catalog"])
+        #expect(catalog.stdout.contains("team/app03"), "\(catalog)")
+
+        let snap = Self.scratchFile("emptied")
+        defer { try? FileManager.default.removeItem(at: snap) }
+        let inventory = "\(toolPath("reg-ls")) \(a.registry) | \(toolPath("reg-tags")) | \(toolPath("reg-manifest"))"
+        #expect(try shell("\(inventory) > \(snap.path)").status == 0)
+        let runs: [(String, ToolResult)] = [
+            ("live, emptied on both", try Self.diff(a, [b.registry])),
+            ("live, absent from the target", try Self.diff(a, [c.registry])),
+            ("live, absent from the reference", try Self.diff(c, [a.registry])),
+            ("tag input, proven whole", try Self.diff(a, [b.registry], input: inventory)),
+            ("live against its snapshot", try Self.diff(a, ["--snapshot", snap.path])),
+            ("snapshot as input, --catalog", try Self.diff(a, ["--catalog", b.registry], input: "cat \(snap.path)")),
+        ]
+        for (name, result) in runs {
+            #expect(result.status == 0, "\(name): \(result)")
+            #expect(result.stdout.isEmpty, "\(name): \(result)")
+        }
+    }
+
     @Test("--no-extra compares repository by repository, without the target's catalog")
     func noExtraWithoutCatalog() async throws {
         let servers = try await Self.replicas(1)

@@ -97,6 +97,11 @@ public struct CompareRegistries: Sendable {
     ///
     /// Each repository is compared on its own (its tag list, then each tag's digest);
     /// the target's catalog is read only to report repositories the reference lacks.
+    ///
+    /// A repository without tags is the same as no repository, on either side and
+    /// whatever the source: distribution keeps a repository in its catalog after its
+    /// last tag is deleted (its tag list is `null`), reg-tags writes nothing for it, so
+    /// a snapshot cannot hold it, and a replica filled tag by tag never has it.
     func compare(_ inventory: Inventory, with target: any DiffTarget, _ diagnostics: Diagnostics) async throws -> [Record] {
         diagnostics.progress("target \(target.name): comparing \(inventory.repositories.count) repositories")
         let perRepository = try await Concurrently.tryMap(inventory.repositories) { repository in
@@ -105,7 +110,11 @@ public struct CompareRegistries: Sendable {
         var out = perRepository.flatMap { $0 }
         if reportExtras && inventory.whole {
             let reference = Set(inventory.repositories.map(\.name)).union(inventory.failed)
-            for repo in try await target.repositories().subtracting(reference).sorted() {
+            let candidates = try await target.repositories().subtracting(reference).sorted()
+            let tagged = try await Concurrently.tryMap(candidates) { repo in
+                try await target.repository(repo) != .present(tags: [])
+            }
+            for (repo, tagged) in zip(candidates, tagged) where tagged {
                 var record = Record()
                 record.registry = inventory.registry
                 record.repo = repo
@@ -122,7 +131,7 @@ public struct CompareRegistries: Sendable {
     {
         let targetTags: [String]
         switch try await target.repository(repository.name) {
-        case .absent: return [difference(repository.record, .missing, target)]
+        case .absent: return repository.tags?.isEmpty == false ? [difference(repository.record, .missing, target)] : []
         case .present(tags: nil): return []  // a snapshot of repositories alone
         case .present(tags: let names?): targetTags = names
         }
