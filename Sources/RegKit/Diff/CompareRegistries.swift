@@ -5,15 +5,18 @@
 /// is fetched from the reference registry named in the record; the same is fetched
 /// from each target. Digests are compared by HEAD with one `Accept` list on both
 /// sides, so a multi-platform image compares by its index digest. Tag order and
-/// page sizes never matter. One output record per difference, with `diff`
-/// (`missing`, `changed`, `extra`) and `target`; `changed` adds `found`.
+/// page sizes never matter. What only a target has is reported only where the
+/// input is known to be whole (``Inventory/whole``, ``Inventory/Repository/tagsWhole``):
+/// a selection is compared as far as it goes. One output record per difference,
+/// with `diff` (`missing`, `changed`, `extra`) and `target`; `changed` adds `found`.
 public struct CompareRegistries: Sendable {
     public enum Kind: String, Sendable {
         /// The target lacks the repository or tag.
         case missing
         /// The tag's digest differs; `found` holds the target's.
         case changed
-        /// The target has a repository, or a tag within a compared repository, that the reference lacks.
+        /// The target has a repository, or a tag within a compared repository, that the
+        /// reference lacks, where the input is known to be whole.
         case extra
     }
 
@@ -129,14 +132,17 @@ public struct CompareRegistries: Sendable {
     private func compare(_ repository: Inventory.Repository, in target: any DiffTarget, failed: Bool) async throws
         -> [Record]
     {
-        let targetTags: [String]
-        switch try await target.repository(repository.name) {
-        case .absent: return repository.tags?.isEmpty == false ? [difference(repository.record, .missing, target)] : []
-        case .present(tags: nil): return []  // a snapshot of repositories alone
-        case .present(tags: let names?): targetTags = names
-        }
-        let present = Set(targetTags)
         let tags = repository.tags ?? []
+        let present: Set<String>
+        switch try await target.repository(repository.name) {
+        case .absent:
+            // A repository without tags is the same as no repository (see above).
+            return tags.isEmpty ? [] : [difference(repository.record, .missing, target)]
+        case .present(tags: nil):
+            return []  // a snapshot that saved the repository alone
+        case .present(tags: let names?):
+            present = Set(names)
+        }
         let compared = try await Concurrently.tryMap(tags) { tag -> Record? in
             guard present.contains(tag.name) else { return difference(tag.record, .missing, target) }
             guard let expected = tag.digest else { return nil }
