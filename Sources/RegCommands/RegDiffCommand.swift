@@ -8,29 +8,26 @@ public struct RegDiffCommand: RegTool {
         commandName: "reg-diff",
         abstract: "Compare the registry in the input records with target registries, like diff(1).",
         discussion: """
-            The input records are the reference. Each target is compared at every level the input
-            implies: repositories (when the input lists them, as reg-ls does), the tags of each
-            repository, and the digest of each tag. What the input lacks is fetched from the
-            registry named in the records; input that carries tags or digests (a saved
-            reg-ls | reg-tags | reg-manifest) is used as given. Digests are compared by HEAD with the
-            same Accept list on both sides, so a multi-platform image compares by its index digest.
+            The input records are the reference. Each target is compared at every level the input implies: the repositories, the tags of each repository, and the digest of each tag. What the input lacks is fetched from the registry named in the records; input that carries tags or digests (a saved reg-ls | reg-tags | reg-manifest) is used as given. Digests are compared by HEAD with the same Accept list on both sides, so a multi-platform image compares by its index digest; the records of reg-manifest --expand (one per platform) compare their tag once, by its "index".
 
             One record per difference, with "diff" and "target":
               missing   the target lacks the repository or tag
-              changed   the tag's digest differs; "found" holds the target's digest
-              extra     the target has a repository, or a tag in a compared repository, that the
-                        reference lacks (repositories only when the input lists the whole catalog:
-                        reg-ls output, or --catalog)
+              changed   the tag's digest differs; "found" holds the target's
+              extra     the target has a repository or tag that the reference
+                        lacks, where the input is known whole (below)
 
-            Exit status: 0 no difference, 1 differences, 2 trouble (a registry that cannot be
-            reached or refuses us: one line naming it on standard error).
+            A repository without tags (distribution keeps one in its catalog after its last tag is deleted) is the same as no repository, on either side.
 
-            --snapshot FILE compares the input with a saved snapshot instead of a live target:
-            "missing" is what the snapshot lacks (new since), "extra" what the input lacks (gone since).
+            What only the target has is a difference only where the input holds all the reference has: a selection (reg-ls a | reg-select --repo 'team/*') is compared, never what lies outside it. reg-diff checks this with the reference registry: the input's repositories against its catalog (one listing; a repository without tags does not count), and the tag records of each repository against its tag list (a repository record gets its whole tag list). --catalog declares the input whole instead, with no check; --no-extra reports no extras and reads no target's catalog.
+
+            Exit status: 0 no difference, 1 differences, 2 trouble (a registry that cannot be reached or refuses us, or an input or snapshot with no record to compare, which is what a failed inventory leaves: one line naming it on standard error).
+
+            --snapshot FILE compares the input with a saved snapshot instead of a live target: "missing" is what the snapshot lacks (new since), "extra" what the input lacks (gone since).
 
             Examples:
               reg-ls a.example | reg-diff b.example c.example
-              reg-ls a | reg-tags | reg-manifest > snap.ndjson; reg-ls a | reg-diff --snapshot snap.ndjson
+              reg-ls a | reg-tags | reg-manifest > snap.ndjson
+              reg-ls a | reg-diff --snapshot snap.ndjson
             """)
 
     @Argument(help: ArgumentHelp("Target registries: host[:port], or http://host[:port] for plain HTTP.", valueName: "target"))
@@ -39,10 +36,10 @@ public struct RegDiffCommand: RegTool {
     @Option(help: ArgumentHelp("Compare with this saved snapshot of records instead of a live registry.", valueName: "file"))
     var snapshot: String?
 
-    @Flag(help: "Do not report repositories and tags that only the target has.")
+    @Flag(help: "Do not report repositories and tags that only the target has; the target's catalog is not read.")
     var noExtra = false
 
-    @Flag(help: "The input is each registry's whole catalog, although it holds tag records: report extra repositories too.")
+    @Flag(help: "The input is each registry's whole catalog, every tag included: report extras without checking it.")
     var catalog = false
 
     @OptionGroup var flags: RegistryFlags
@@ -70,17 +67,9 @@ public struct RegDiffCommand: RegTool {
         let context = try flags.context(tool: "reg-diff", diagnostics: diagnostics, input: input)
         var reference: [Record] = []
         while let record = input.next() { reference.append(record) }
-        var sources: [any DiffTarget] = try targets.map { LiveTarget(registry: try RegistryAddress($0), client: context.client) }
-        if let snapshot {
-            let fd = open(snapshot, O_RDONLY)
-            guard fd >= 0 else { throw ValidationError("--snapshot \(snapshot): cannot open.") }
-            defer { close(fd) }
-            let file = RecordInput(fd: fd, name: snapshot, diagnostics: diagnostics)
-            var records: [Record] = []
-            while let record = file.next() { records.append(record) }
-            sources.append(SnapshotTarget(name: snapshot, records: records))
-        }
-        await CompareRegistries(reportExtras: !noExtra, wholeCatalog: catalog).run(input: reference, targets: sources, context)
+        let registries = try targets.map { try RegistryAddress($0) }
+        await CompareRegistries(reportExtras: !noExtra, declaredWhole: catalog).run(
+            input: reference, targets: registries, snapshot: snapshot, context)
         try context.finish()
     }
 }

@@ -5,50 +5,76 @@
 /// is fetched from the reference registry named in the record; the same is fetched
 /// from each target. Digests are compared by HEAD with one `Accept` list on both
 /// sides, so a multi-platform image compares by its index digest. Tag order and
-/// page sizes never matter. One output record per difference, with `diff`
-/// (`missing`, `changed`, `extra`) and `target`; `changed` adds `found`.
+/// page sizes never matter. What only a target has is reported only where the
+/// input is known to be whole (``Inventory/whole``, ``Inventory/Repository/tagsWhole``):
+/// a selection is compared as far as it goes. One output record per difference,
+/// with `diff` (`missing`, `changed`, `extra`) and `target`; `changed` adds `found`.
 public struct CompareRegistries: Sendable {
     public enum Kind: String, Sendable {
         /// The target lacks the repository or tag.
         case missing
         /// The tag's digest differs; `found` holds the target's.
         case changed
-        /// The target has a repository, or a tag within a compared repository, that the reference lacks.
+        /// The target has a repository, or a tag within a compared repository, that the
+        /// reference lacks, where the input is known to be whole.
         case extra
     }
 
+    /// Report what only the target has (`extra`); without it, no target's catalog is read.
     public var reportExtras: Bool
-    /// Treat the input as each registry's whole catalog, even when it holds tag records.
-    public var wholeCatalog: Bool
+    /// The user declares the input each registry's whole catalog, with every tag of
+    /// each repository it names (`--catalog`): it is not checked against the registry.
+    public var declaredWhole: Bool
 
-    public init(reportExtras: Bool = true, wholeCatalog: Bool = false) {
+    public init(reportExtras: Bool = true, declaredWhole: Bool = false) {
         self.reportExtras = reportExtras
-        self.wholeCatalog = wholeCatalog
+        self.declaredWhole = declaredWhole
     }
 
     /// Runs the comparison and writes the differences; the exit status says 0 (same),
-    /// 1 (different) or 2 (a registry could not be reached or refused us).
-    public func run(input: [Record], targets: [any DiffTarget], _ context: ToolContext) async {
-        let passed = input.filter { $0.error != nil }
-        if !passed.isEmpty {
-            // The reference is incomplete: say so, and never answer "same".
-            context.emit(passed)
-            context.diagnostics.error("\(passed.count) input records carry an error; the comparison leaves them out")
-        }
-        var inventories = Inventory.group(input, wholeCatalog: wholeCatalog)
+    /// 1 (different) or 2 (trouble: nothing to compare, or a registry that could not be
+    /// reached or refused us).
+    /// - Parameters:
+    ///   - input: the reference records, read from `inputName`.
+    ///   - targets: the registries to compare with.
+    ///   - snapshot: a saved snapshot to compare with as well.
+    public func run(
+        input: [Record], inputName: String = "stdin", targets: [RegistryAddress], snapshot: String?, _ context: ToolContext
+    ) async {
         let diagnostics = context.diagnostics
+        var sources: [any DiffTarget] = targets.map { LiveTarget(registry: $0, client: context.client) }
+        var trouble = false
+        if let snapshot {
+            do {
+                sources.append(try SnapshotTarget(contentsOf: snapshot, diagnostics: diagnostics))
+            } catch {
+                diagnostics.error("\(error)", status: 2)
+                trouble = true
+            }
+        }
+        let passed = input.filter { $0.error != nil }
+        context.emit(passed)
+        var inventories = Inventory.group(input, declaredWhole: declaredWhole)
+        if inventories.isEmpty {
+            diagnostics.error("\(DiffError.nothingToCompare(source: inputName, records: input.count))", status: 2)
+            trouble = true
+        } else if !passed.isEmpty {
+            // The reference is incomplete: say so, and never answer "same".
+            diagnostics.error("\(passed.count) input records carry an error; the comparison leaves them out")
+        }
+        guard !trouble else { return }
         do {
             for i in inventories.indices {
                 diagnostics.progress(
                     "reference \(inventories[i].registry): tags of \(inventories[i].repositories.count) repositories")
-                inventories[i] = try await complete(inventories[i], context)
+                inventories[i] = try await inventories[i].completed(context.client, proving: reportExtras, diagnostics)
             }
         } catch {
             diagnostics.error("reference: \(error)", status: 2)
             return
         }
         var counts: [Kind: Int] = [:]
-        for target in targets {
+        for target in sources {
             for inventory in inventories {
                 do {
                     let differences = try await compare(inventory, with: target, diagnostics)
@@ -66,52 +92,32 @@ public struct CompareRegistries: Sendable {
         if total > 0 { diagnostics.fail(1) }
         diagnostics.verbose(
             "\(total) differences (\(counts[.missing] ?? 0) missing, \(counts[.changed] ?? 0) changed, \(counts[.extra] ?? 0) extra) "
-                + "between \(inventories.map(\.registry).joined(separator: ", ")) and \(targets.map(\.name).joined(separator: ", "))"
+                + "between \(inventories.map(\.registry).joined(separator: ", ")) and \(sources.map(\.name).joined(separator: ", "))"
         )
     }
 
-    /// Fetches the tags and digests the reference records lack.
-    func complete(_ inventory: Inventory, _ context: ToolContext) async throws -> Inventory {
-        let registry = try RegistryAddress(inventory.registry)
-        let client = context.client
-        var inventory = inventory
-        let repositories = try await ordered(inventory.repositories) { repository in
-            var repository = repository
-            if repository.tags == nil {
-                var names: [String] = []
-                try await client.tags(registry, repo: repository.name) { names += $0 }
-                repository.tags = names.sorted().map { name in
-                    var record = repository.record
-                    record.tag = name
-                    return Inventory.Tag(record: record)
-                }
-            }
-            let repo = repository.name
-            repository.tags = try await ordered(repository.tags ?? []) { tag in
-                guard tag.digest == nil else { return tag }
-                var tag = tag
-                tag.record.digest = try await client.head(registry, repo: repo, reference: tag.name).digest.description
-                return tag
-            }
-            return repository
-        }
-        inventory.repositories = repositories
-        context.diagnostics.progress(
-            "reference \(inventory.registry): \(repositories.reduce(0) { $0 + ($1.tags?.count ?? 0) }) digests")
-        return inventory
-    }
-
     /// The differences between one reference registry and one target.
+    ///
+    /// Each repository is compared on its own (its tag list, then each tag's digest);
+    /// the target's catalog is read only to report repositories the reference lacks.
+    ///
+    /// A repository without tags is the same as no repository, on either side and
+    /// whatever the source: distribution keeps a repository in its catalog after its
+    /// last tag is deleted (its tag list is `null`), reg-tags writes nothing for it, so
+    /// a snapshot cannot hold it, and a replica filled tag by tag never has it.
     func compare(_ inventory: Inventory, with target: any DiffTarget, _ diagnostics: Diagnostics) async throws -> [Record] {
-        let targetRepositories = inventory.catalogComplete ? try await target.repositories() : nil
         diagnostics.progress("target \(target.name): comparing \(inventory.repositories.count) repositories")
-        let perRepository = try await ordered(inventory.repositories) { repository in
-            try await compare(repository, in: target, known: targetRepositories)
+        let perRepository = try await Concurrently.tryMap(inventory.repositories) { repository in
+            try await compare(repository, in: target, failed: inventory.failed.contains(repository.name))
         }
         var out = perRepository.flatMap { $0 }
-        if reportExtras, let targetRepositories {
-            let reference = Set(inventory.repositories.map(\.name))
-            for repo in targetRepositories.subtracting(reference).sorted() {
+        if reportExtras && inventory.whole {
+            let reference = Set(inventory.repositories.map(\.name)).union(inventory.failed)
+            let candidates = try await target.repositories().subtracting(reference).sorted()
+            let tagged = try await Concurrently.tryMap(candidates) { repo in
+                try await target.repository(repo) != .present(tags: [])
+            }
+            for (repo, tagged) in zip(candidates, tagged) where tagged {
                 var record = Record()
                 record.registry = inventory.registry
                 record.repo = repo
@@ -121,31 +127,38 @@ public struct CompareRegistries: Sendable {
         return out
     }
 
-    private func compare(_ repository: Inventory.Repository, in target: any DiffTarget, known: Set<String>?) async throws
+    /// - Parameter failed: an input record with `error` names the repository, so its
+    ///   tags in the input may not be all it has.
+    private func compare(_ repository: Inventory.Repository, in target: any DiffTarget, failed: Bool) async throws
         -> [Record]
     {
-        if let known, !known.contains(repository.name) {
-            return [difference(repository.record, .missing, target)]
-        }
-        guard target.hasTags else { return [] }
-        guard let targetTags = try await target.tags(of: repository.name) else {
-            return [difference(repository.record, .missing, target)]
-        }
-        let present = Set(targetTags)
         let tags = repository.tags ?? []
-        let compared = try await ordered(tags) { tag -> Record? in
+        let present: Set<String>
+        switch try await target.repository(repository.name) {
+        case .absent:
+            // A repository without tags is the same as no repository (see above).
+            return tags.isEmpty ? [] : [difference(repository.record, .missing, target)]
+        case .present(tags: nil):
+            return []  // a snapshot that saved the repository alone
+        case .present(tags: let names?):
+            present = Set(names)
+        }
+        let compared = try await Concurrently.tryMap(tags) { tag -> Record? in
             guard present.contains(tag.name) else { return difference(tag.record, .missing, target) }
-            guard target.hasDigests, let expected = tag.digest else { return nil }
-            guard let found = try await target.digest(of: repository.name, tag: tag.name) else {
+            guard let expected = tag.digest else { return nil }
+            switch try await target.tag(tag.name, in: repository.name) {
+            case .absent:
                 return difference(tag.record, .missing, target)
+            case .present(digest: let found?) where found != expected:
+                var record = difference(tag.record, .changed, target)
+                record["found"] = .string(found)
+                return record
+            case .present:
+                return nil  // the same digest, or a snapshot that does not know it
             }
-            guard found != expected else { return nil }
-            var record = difference(tag.record, .changed, target)
-            record["found"] = .string(found)
-            return record
         }
         var out = compared.compactMap { $0 }
-        if reportExtras {
+        if reportExtras && repository.tagsWhole && !failed {
             let reference = Set(tags.map(\.name))
             for tag in present.subtracting(reference).sorted() {
                 var record = repository.record
@@ -161,15 +174,5 @@ public struct CompareRegistries: Sendable {
         record["diff"] = .string(kind.rawValue)
         record["target"] = .string(target.name)
         return record
-    }
-}
-
-/// Maps concurrently (the client bounds requests in flight) and keeps the order.
-func ordered<T: Sendable, U: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) async throws -> U) async throws -> [U] {
-    try await withThrowingTaskGroup(of: (Int, U).self) { group in
-        for (i, item) in items.enumerated() { group.addTask { (i, try await transform(item)) } }
-        var results = [U?](repeating: nil, count: items.count)
-        for try await (i, value) in group { results[i] = value }
-        return results.map { $0! }
     }
 }

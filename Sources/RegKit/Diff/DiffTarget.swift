@@ -1,17 +1,41 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What `reg-diff` compares the reference with: a live registry or a snapshot file.
+///
+/// A target is asked one repository and one tag at a time, so that a comparison
+/// that reports nothing the target alone has never needs its catalog (pull-through
+/// caches serve none).
 public protocol DiffTarget: Sendable {
     /// How output records name the target: the registry as written, or the snapshot's path.
     var name: String { get }
-    /// True when the target knows tags (a snapshot of `reg-ls` alone does not).
-    var hasTags: Bool { get }
-    /// True when the target knows digests.
-    var hasDigests: Bool { get }
-    /// Every repository of the target.
+    /// Every repository of the target; asked only to report those the reference lacks.
     func repositories() async throws -> Set<String>
-    /// The tags of `repo`, or nil when the target has no such repository.
-    func tags(of repo: String) async throws -> [String]?
-    /// The digest of `repo:tag`, or nil when the target has no such tag.
-    func digest(of repo: String, tag: String) async throws -> String?
+    /// What the target holds of `repo`.
+    func repository(_ repo: String) async throws -> TargetRepository
+    /// What the target holds of `repo:tag`.
+    func tag(_ tag: String, in repo: String) async throws -> TargetTag
+}
+
+/// What a target holds of one repository.
+public enum TargetRepository: Sendable, Equatable {
+    /// No such repository.
+    case absent
+    /// The repository and its tags; `tags` is nil when the target does not know them
+    /// (a snapshot of repositories alone).
+    case present(tags: [String]?)
+}
+
+/// What a target holds of one tag.
+public enum TargetTag: Sendable, Equatable {
+    /// No such tag.
+    case absent
+    /// The tag and its digest; `digest` is nil when the target does not know it (a
+    /// snapshot saved without digests).
+    case present(digest: String?)
 }
 
 /// A registry reached over the network.
@@ -25,8 +49,6 @@ public struct LiveTarget: DiffTarget {
     }
 
     public var name: String { registry.written }
-    public var hasTags: Bool { true }
-    public var hasDigests: Bool { true }
 
     public func repositories() async throws -> Set<String> {
         var all = Set<String>()
@@ -34,53 +56,96 @@ public struct LiveTarget: DiffTarget {
         return all
     }
 
-    public func tags(of repo: String) async throws -> [String]? {
+    /// The repository's tag list; a 404 (`NAME_UNKNOWN`) is a repository the registry lacks.
+    public func repository(_ repo: String) async throws -> TargetRepository {
         var all: [String] = []
         do {
             try await client.tags(registry, repo: repo) { all += $0 }
         } catch RegistryError.notFound {
-            return nil
+            return .absent
         }
-        return all
+        return .present(tags: all)
     }
 
-    public func digest(of repo: String, tag: String) async throws -> String? {
+    public func tag(_ tag: String, in repo: String) async throws -> TargetTag {
         do {
-            return try await client.head(registry, repo: repo, reference: tag).digest.description
+            return .present(digest: try await client.head(registry, repo: repo, reference: tag).digest.description)
         } catch RegistryError.notFound {
-            return nil
+            return .absent
         }
     }
 }
 
 /// A saved inventory (`reg-ls | reg-tags | reg-manifest > snap.ndjson`), used as given.
+///
+/// Each repository is known at the level its records give: a repository record
+/// alone tells the repository, tag records its tags, and records with a digest the
+/// tags' digests (for one platform's record, `reg-manifest --expand`, its `index`).
+/// A record with `error` tells only that what it names was there: a tag with no
+/// digest, or a repository whose tags are not known.
 public struct SnapshotTarget: DiffTarget {
-    public let name: String
-    private let repos: [String: [String: String?]]
-    public let hasTags: Bool
-    public let hasDigests: Bool
+    /// What the snapshot holds of one repository.
+    private struct Saved: Sendable {
+        /// The tags its records name; empty when it was saved as a repository record alone.
+        var tags: Set<String> = []
+        /// A record with `error` names the repository and no tag: its tag list failed.
+        var tagsFailed = false
+        /// The digest of each tag that some record gives one for.
+        var digests: [String: String] = [:]
+    }
 
-    /// - Parameter records: the snapshot's records; those with `error` are ignored.
+    public let name: String
+    private let repos: [String: Saved]
+
+    /// - Parameter records: the snapshot's records.
     public init(name: String, records: [Record]) {
         self.name = name
-        var repos: [String: [String: String?]] = [:]
-        var hasTags = false
-        var hasDigests = false
-        for record in records where record.error == nil {
+        var repos: [String: Saved] = [:]
+        for record in records {
             guard let repo = record.repo else { continue }
-            if repos[repo] == nil { repos[repo] = [:] }
-            if let tag = record.tag {
-                hasTags = true
-                if record.digest != nil { hasDigests = true }
-                repos[repo]![tag] = record.digest
+            var saved = repos[repo] ?? Saved()
+            if record.error != nil {
+                if let tag = record.tag { saved.tags.insert(tag) } else { saved.tagsFailed = true }
+            } else if let tag = record.tag {
+                saved.tags.insert(tag)
+                // Records of one tag may come with and without a digest: the one that has it tells.
+                if saved.digests[tag] == nil, let digest = record.tagDigest { saved.digests[tag] = digest }
             }
+            repos[repo] = saved
         }
         self.repos = repos
-        self.hasTags = hasTags
-        self.hasDigests = hasDigests
+    }
+
+    /// Reads the snapshot saved at `path`; a malformed line is reported and skipped, and
+    /// so are records with `error`, once: the snapshot is incomplete (exit status 1).
+    /// - Throws: ``DiffError`` when it cannot be opened, or holds no record to compare.
+    public init(contentsOf path: String, diagnostics: Diagnostics) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw DiffError.unreadable(path: path, code: errno) }
+        defer { close(fd) }
+        let input = RecordInput(fd: fd, name: path, diagnostics: diagnostics)
+        var records: [Record] = []
+        while let record = input.next() { records.append(record) }
+        guard records.contains(where: { $0.error == nil && $0.repo != nil }) else {
+            throw DiffError.nothingToCompare(source: path, records: records.count)
+        }
+        self.init(name: path, records: records)
+        let failed = records.count { $0.error != nil }
+        if failed > 0 {
+            diagnostics.error(
+                "\(path): \(failed) records carry an error; what they name is taken as present and not compared further")
+        }
     }
 
     public func repositories() async throws -> Set<String> { Set(repos.keys) }
-    public func tags(of repo: String) async throws -> [String]? { repos[repo].map { Array($0.keys) } }
-    public func digest(of repo: String, tag: String) async throws -> String? { repos[repo]?[tag] ?? nil }
+
+    public func repository(_ repo: String) async throws -> TargetRepository {
+        guard let saved = repos[repo] else { return .absent }
+        return .present(tags: saved.tags.isEmpty || saved.tagsFailed ? nil : saved.tags.sorted())
+    }
+
+    public func tag(_ tag: String, in repo: String) async throws -> TargetTag {
+        guard let saved = repos[repo], saved.tags.contains(tag) else { return .absent }
+        return .present(digest: saved.digests[tag])
+    }
 }

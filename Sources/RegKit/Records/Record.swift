@@ -86,6 +86,14 @@ extension Record {
         get { string("platform") }
         set { setString("platform", newValue) }
     }
+    /// The index digest of one platform's record (`reg-manifest --expand`).
+    public var index: String? {
+        get { string("index") }
+        set { setString("index", newValue) }
+    }
+    /// The digest the record's tag points at: for one platform's record, `index` (nil
+    /// when absent); else `digest`.
+    public var tagDigest: String? { platform == nil ? digest : index }
     /// RFC 3339 time from the image config.
     public var created: String? {
         get { string("created") }
