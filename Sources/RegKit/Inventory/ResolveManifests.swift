@@ -36,7 +36,7 @@ public struct ResolveManifests: Sendable {
                 resolved.describe(head)
                 return [resolved]
             }
-            let source = RegistrySource(registry: registry, client: client)
+            let source = RegistryStore(registry: registry, client: client)
             let graph = try await ImageWalk(source: source).graph(
                 repo, reference: reference, reach: options.config ? .everything : .indexes)
             let root = graph.root

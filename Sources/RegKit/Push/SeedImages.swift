@@ -31,7 +31,7 @@ public struct SeedImages: Sendable {
 
     /// Pushes everything, writing one record per tag pushed.
     public func run(_ registry: RegistryAddress, _ context: ToolContext) async {
-        let copier = ImageCopier(target: RegistryTarget(registry: registry, client: context.client))
+        let copier = ImageCopier(target: RegistryStore(registry: registry, client: context.client))
         var jobs: [Record] = []
         for repo in names {
             for t in 0..<tags {
@@ -76,7 +76,7 @@ public struct SeedImages: Sendable {
     public static func push(
         _ image: ImageBuilder.Image, to registry: RegistryAddress, repo: String, tag: String, _ context: ToolContext
     ) async throws -> Digest {
-        let copier = ImageCopier(target: RegistryTarget(registry: registry, client: context.client))
+        let copier = ImageCopier(target: RegistryStore(registry: registry, client: context.client))
         return try await copier.copy(from: BuiltImageSource(image), repo: "", reference: "latest", to: repo, tag: tag).digest
     }
 

@@ -107,7 +107,7 @@ public struct RemoveManifests: Sendable {
             out.digest = head.digest.description
             var children: [Digest] = []
             if MediaType.isIndex(head.mediaType) && !options.tagOnly {
-                let walk = ImageWalk(source: RegistrySource(registry: registry, client: context.client))
+                let walk = ImageWalk(source: RegistryStore(registry: registry, client: context.client))
                 children = try await walk.graph(repo, reference: head.digest.description, reach: .indexes).descendantDigests
             }
             let target = RemovalPlan.Target(

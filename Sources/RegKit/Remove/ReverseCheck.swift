@@ -33,7 +33,7 @@ struct ReverseCheck: Sendable {
         }
         let others = tagLists.flatMap { $0 }
         diagnostics.progress("resolving \(others.count) other tags of \(registry.written)")
-        let walk = ImageWalk(source: RegistrySource(registry: registry, client: client))
+        let walk = ImageWalk(source: RegistryStore(registry: registry, client: client))
         let reached = try await Concurrently.tryMap(others) { name -> (digest: Digest, children: [Digest])? in
             let colon = name.lastIndex(of: ":")!
             let repo = String(name[..<colon])

@@ -51,7 +51,7 @@ public actor TagRemover {
         }
         guard current == digest else { return .moved(to: current.description) }
         let placeholder = ImageBuilder.placeholder(note: "reg-rm --tag-only \(repo):\(tag) \(UUID().uuidString)")
-        try await ImageCopier(target: RegistryTarget(registry: registry, client: client)).copy(
+        try await ImageCopier(target: RegistryStore(registry: registry, client: client)).copy(
             from: BuiltImageSource(placeholder), repo: repo, reference: "latest", to: repo, tag: tag)
         do {
             try await client.deleteManifest(registry, repo: repo, reference: placeholder.digest.description)

@@ -408,7 +408,7 @@ struct TransportTests {
         let server = try redirectingServer(to: storage)
         defer { server.stop() }
         let digest = Digest(of: content)
-        let source = RegistrySource(registry: try registry(server), client: client(credentials: TransportTests.user))
+        let source = RegistryStore(registry: try registry(server), client: client(credentials: TransportTests.user))
         let data = try await source.blobData("a", digest: digest)
         #expect(Array(data) == content)
         #expect(server.requests.last?.header("Authorization") == TransportTests.basic, "the registry did get credentials")

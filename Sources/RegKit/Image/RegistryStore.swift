@@ -1,7 +1,8 @@
 public import Foundation
 
-/// A registry as an image target, through the shared client.
-public struct RegistryTarget: ImageTarget {
+/// A registry as an image store, through the shared client: what the walk reads from and
+/// what the copier writes to.
+public struct RegistryStore: ImageSource, ImageTarget {
     public let registry: RegistryAddress
     public let client: RegistryClient
 
@@ -11,6 +12,24 @@ public struct RegistryTarget: ImageTarget {
     }
 
     public var name: String { registry.written }
+
+    // MARK: - Reading
+
+    public func head(_ repo: String, reference: String) async throws -> ManifestHead {
+        try await client.head(registry, repo: repo, reference: reference)
+    }
+
+    public func manifest(_ repo: String, reference: String) async throws -> ImageNode {
+        let (head, body) = try await client.manifest(registry, repo: repo, reference: reference)
+        let manifest = try Manifest.parse(body, reference: ImageReference.display(registry, repo, reference))
+        return ImageNode(head: head, bytes: body, manifest: manifest)
+    }
+
+    public func blob(_ repo: String, digest: Digest, into sink: any BodySink) async throws -> Int64 {
+        try await client.blob(registry, repo: repo, digest: digest, into: sink)
+    }
+
+    // MARK: - Writing
 
     public func manifestDigest(_ repo: String, reference: String) async throws -> Digest? {
         do {
