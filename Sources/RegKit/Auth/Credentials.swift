@@ -24,12 +24,18 @@ public struct Credentials: Sendable, Hashable {
 public final class CredentialStore: Sendable {
     private let explicit: Credentials?
     private let configPath: String?
-    private let cache = Mutex<[String: Credentials?]>([:])
+    private let helperTimeout: Int
+    private let cache = Mutex<[String: Result<Credentials?, CredentialError>]>([:])
 
     /// - Parameters:
     ///   - explicit: from the command line (`--username`, `--password-stdin`).
     ///   - environment: the process environment, for `REG_USERNAME`, `REG_PASSWORD`, `DOCKER_CONFIG`, `HOME`.
-    public init(explicit: Credentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    ///   - helperTimeout: seconds a `docker-credential-*` helper may take before it is stopped (`--timeout`).
+    public init(
+        explicit: Credentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        helperTimeout: Int = 30
+    ) {
+        self.helperTimeout = helperTimeout
         if let explicit {
             self.explicit = explicit
         } else if let user = environment["REG_USERNAME"], let password = environment["REG_PASSWORD"] {
@@ -50,13 +56,14 @@ public final class CredentialStore: Sendable {
     /// - Throws: ``CredentialError`` when the Docker config or a helper fails.
     public func credentials(for host: String) throws -> Credentials? {
         if let explicit { return explicit }
-        if let known = cache.withLock({ $0[host] }) { return known }
-        let found = try lookUpDockerConfig(host: host)
-        cache.withLock { $0[host] = .some(found) }
-        return found
+        if let known = cache.withLock({ $0[host] }) { return try known.get() }
+        // Failures are remembered too: a helper that hangs is waited for once per run, not per request.
+        let found = Result { () throws(CredentialError) in try lookUpDockerConfig(host: host) }
+        cache.withLock { $0[host] = found }
+        return try found.get()
     }
 
-    private func lookUpDockerConfig(host: String) throws -> Credentials? {
+    private func lookUpDockerConfig(host: String) throws(CredentialError) -> Credentials? {
         guard let configPath, FileManager.default.fileExists(atPath: configPath) else { return nil }
         let config: DockerConfig
         do {
@@ -65,7 +72,7 @@ public final class CredentialStore: Sendable {
             throw CredentialError.unreadableConfig(path: configPath)
         }
         if let helper = config.credHelpers?.first(where: { DockerConfig.matches($0.key, host: host) })?.value {
-            return try CredentialHelper(name: helper).get(host: host)
+            return try CredentialHelper(name: helper, timeout: helperTimeout).get(host: host)
         }
         if let entry = config.auths?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
             let credentials = try entry.credentials(path: configPath)
@@ -73,7 +80,7 @@ public final class CredentialStore: Sendable {
             return credentials
         }
         if let store = config.credsStore {
-            return try CredentialHelper(name: store).get(host: host)
+            return try CredentialHelper(name: store, timeout: helperTimeout).get(host: host)
         }
         return nil
     }
@@ -86,7 +93,7 @@ struct DockerConfig: Decodable {
         var username: String?
         var password: String?
 
-        func credentials(path: String) throws -> Credentials? {
+        func credentials(path: String) throws(CredentialError) -> Credentials? {
             if let auth, !auth.isEmpty {
                 guard let decoded = Data(base64Encoded: auth).map({ String(decoding: $0, as: UTF8.self) }),
                     let colon = decoded.firstIndex(of: ":")
@@ -114,8 +121,10 @@ struct DockerConfig: Decodable {
 /// A `docker-credential-NAME` program, asked with `get` and the host on standard input.
 struct CredentialHelper {
     let name: String
+    /// Seconds the helper may take; then it is killed (a helper waiting for a keychain prompt nobody sees).
+    let timeout: Int
 
-    func get(host: String) throws -> Credentials? {
+    func get(host: String) throws(CredentialError) -> Credentials? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["docker-credential-" + name, "get"]
@@ -130,7 +139,18 @@ struct CredentialHelper {
         input.fileHandleForWriting.write(Data(host.utf8))
         try? input.fileHandleForWriting.close()
         do { try process.run() } catch { throw CredentialError.helperFailed(name: name, host: host) }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let answer = HelperOutput()
+        let reader = Thread { [output] in answer.finish(output.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        guard answer.wait(seconds: timeout) else {
+            // Foundation starts the helper in a process group of its own: end it with whatever it
+            // started (a shell script's `sleep` would otherwise hold the pipe open).
+            kill(-process.processIdentifier, SIGKILL)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw CredentialError.helperTimedOut(name: name, host: host, seconds: timeout)
+        }
+        let data = answer.data
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             // Helpers exit non-zero with "credentials not found" for unknown hosts.
@@ -145,12 +165,28 @@ struct CredentialHelper {
     }
 }
 
+/// What a credential helper wrote, handed from the thread that reads it.
+private final class HelperOutput: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private(set) var data = Data()
+
+    func finish(_ data: Data) {
+        self.data = data
+        done.signal()
+    }
+
+    /// True when the output ended within `seconds`.
+    func wait(seconds: Int) -> Bool { done.wait(timeout: .now() + .seconds(seconds)) == .success }
+}
+
 /// Credentials that could not be read.
 public enum CredentialError: Error, CustomStringConvertible {
     /// The Docker config is not valid JSON, or an `auth` entry is not base64 `user:password`.
     case unreadableConfig(path: String)
     /// `docker-credential-NAME get` failed or answered nonsense.
     case helperFailed(name: String, host: String)
+    /// `docker-credential-NAME get` gave no answer within `seconds` (`--timeout`) and was stopped.
+    case helperTimedOut(name: String, host: String, seconds: Int)
 
     public var description: String {
         switch self {
@@ -158,6 +194,9 @@ public enum CredentialError: Error, CustomStringConvertible {
             return "\(path): cannot read the Docker config (invalid JSON or auth entry)"
         case .helperFailed(let name, let host):
             return "docker-credential-\(name) get failed for \(host): is the helper installed and logged in?"
+        case .helperTimedOut(let name, let host, let seconds):
+            return
+                "docker-credential-\(name) get gave no answer for \(host) within \(seconds) s (--timeout) and was stopped: does it wait for a keychain to be unlocked, or for a prompt nobody sees?"
         }
     }
 }

@@ -1,16 +1,21 @@
 public import Foundation
 
-/// How the client talks to registries: TLS, retries and how many requests at once.
+/// How the client talks to registries: TLS, retries, how many requests at once and how long to wait.
 public struct ClientOptions: Sendable {
     public var tls: TLSOptions
     public var retry: RetryPolicy
     /// Requests in flight at most (`--jobs`).
     public var jobs: Int
+    /// Seconds a connection may take to open, and a request may go without sending or receiving a
+    /// byte, before the attempt fails (`--timeout`). Not a limit on the whole transfer: a large blob
+    /// that keeps arriving takes as long as it takes.
+    public var timeout: Int
 
-    public init(tls: TLSOptions = .init(), retry: RetryPolicy = .init(), jobs: Int = 8) {
+    public init(tls: TLSOptions = .init(), retry: RetryPolicy = .init(), jobs: Int = 8, timeout: Int = 30) {
         self.tls = tls
         self.retry = retry
         self.jobs = jobs
+        self.timeout = timeout
     }
 }
 
@@ -46,10 +51,8 @@ public final class RegistryClient: Sendable {
         self.options = options
         self.limiter = AsyncLimiter(options.jobs)
         self.log = log
-        let tls = options.tls
-        let retry = options.retry
         self.authenticator = Authenticator(credentials: credentials) { request in
-            try await RegistryClient.performWithRetries(request, tls: tls, retry: retry, log: log)
+            try await RegistryClient.performWithRetries(request, options: options, log: log)
         }
     }
 
@@ -65,7 +68,7 @@ public final class RegistryClient: Sendable {
             if let authorization = try await authenticator.authorization(host: registry.host, scope: scope) {
                 request.setHeader("Authorization", authorization)
             }
-            var response = try await RegistryClient.performWithRetries(request, tls: options.tls, retry: options.retry, log: log)
+            var response = try await RegistryClient.performWithRetries(request, options: options, log: log)
             if response.status == 401 {
                 let challenge = response.header("WWW-Authenticate")
                 if let authorization = try await authenticator.challenged(
@@ -74,8 +77,7 @@ public final class RegistryClient: Sendable {
                 {
                     request.setHeader("Authorization", authorization)
                     request.sink?.reset()
-                    response = try await RegistryClient.performWithRetries(
-                        request, tls: options.tls, retry: options.retry, log: log)
+                    response = try await RegistryClient.performWithRetries(request, options: options, log: log)
                 } else if request.header("Authorization") == nil {
                     throw RegistryError.unauthenticated(registry: registry.written, what: what)
                 }
@@ -90,14 +92,15 @@ public final class RegistryClient: Sendable {
         }
     }
 
-    static func performWithRetries(
-        _ request: HTTPRequest, tls: TLSOptions, retry: RetryPolicy, log: @Sendable (String) -> Void
-    ) async throws -> HTTPResponse {
+    static func performWithRetries(_ request: HTTPRequest, options: ClientOptions, log: @Sendable (String) -> Void)
+        async throws -> HTTPResponse
+    {
+        let retry = options.retry
         var attempt = 0
         while true {
             let pause: Double
             do {
-                let response = try await CurlEngine.shared.perform(request, tls: tls)
+                let response = try await CurlEngine.shared.perform(request, tls: options.tls, timeout: options.timeout)
                 guard RetryPolicy.isRetryable(status: response.status), attempt < retry.retries else { return response }
                 pause = retry.delay(attempt: attempt, retryAfter: response.header("Retry-After"))
                 log(

@@ -21,6 +21,7 @@ struct CredentialStoreTests {
               unknown*) echo "credentials not found in native keychain"; exit 1 ;;
               broken*) echo "the keychain is locked" ; exit 1 ;;
               garbage*) echo "this is not JSON"; exit 0 ;;
+              slow*) sleep 30; exit 1 ;;
             esac
             printf '{"ServerURL":"%s","Username":"%s","Secret":"secret-for-%s"}\\n' "$host" "$(basename "$0")" "$host"
 
@@ -173,6 +174,21 @@ struct CredentialStoreTests {
         }
         let absent = #expect(throws: CredentialError.self) { try store.credentials(for: "absent.example") }
         #expect(absent?.description.contains("docker-credential-absent-xyz") == true)
+    }
+
+    @Test("a helper that hangs is stopped after the timeout, with an error naming it; asked once per host")
+    func helperTimeout() throws {
+        _ = CredentialStoreTests.helperDirectory
+        let dir = try configDirectory(#"{"credsStore": "store"}"#)
+        let store = CredentialStore(explicit: nil, environment: ["DOCKER_CONFIG": dir], helperTimeout: 1)
+        let start = Date()
+        let error = #expect(throws: CredentialError.self) { try store.credentials(for: "slow.example") }
+        #expect(Date().timeIntervalSince(start) < 10, "the helper's sleep was waited for")
+        #expect(error?.description.contains("docker-credential-store") == true)
+        #expect(error?.description.contains("slow.example within 1 s (--timeout)") == true, "\(String(describing: error))")
+        let again = Date()
+        #expect(throws: CredentialError.self) { try store.credentials(for: "slow.example") }
+        #expect(Date().timeIntervalSince(again) < 0.5, "the failure is remembered, not waited for again")
     }
 
     @Test("answers are remembered per host, so a helper runs once")
