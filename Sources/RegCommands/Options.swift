@@ -4,7 +4,9 @@ import RegKit
 
 /// How to reach registries over HTTPS: the same flags as curl.
 public struct TLSFlags: ParsableArguments {
-    @Flag(name: [.customShort("k"), .long], help: "Skip TLS certificate verification.")
+    @Flag(
+        name: [.customShort("k"), .long],
+        help: "Skip TLS certificate verification; send credentials to a plain-HTTP token realm of an HTTPS registry.")
     var insecure = false
 
     @Option(

@@ -51,7 +51,7 @@ public final class RegistryClient: Sendable {
         self.options = options
         self.limiter = AsyncLimiter(options.jobs)
         self.log = log
-        self.authenticator = Authenticator(credentials: credentials) { request in
+        self.authenticator = Authenticator(credentials: credentials, allowsPlainRealm: options.tls.insecure) { request in
             try await RegistryClient.performWithRetries(request, options: options, log: log)
         }
     }
@@ -65,14 +65,14 @@ public final class RegistryClient: Sendable {
     {
         try await limiter.run {
             var request = request
-            if let authorization = try await authenticator.authorization(host: registry.host, scope: scope) {
+            if let authorization = try await authenticator.authorization(registry: registry, scope: scope) {
                 request.setHeader("Authorization", authorization)
             }
             var response = try await RegistryClient.performWithRetries(request, options: options, log: log)
             if response.status == 401 {
                 let challenge = response.header("WWW-Authenticate")
                 if let authorization = try await authenticator.challenged(
-                    host: registry.host, scope: scope, header: challenge, sent: request.header("Authorization"), what: what),
+                    registry: registry, scope: scope, header: challenge, sent: request.header("Authorization")),
                     authorization != request.header("Authorization")
                 {
                     request.setHeader("Authorization", authorization)

@@ -16,6 +16,8 @@ public enum RegistryError: TroubleReporting, Sendable, Equatable, CustomStringCo
     case invalidManifest(reference: String, reason: String)
     /// A token endpoint that did not give a token.
     case tokenRefused(realm: String, status: Int, message: String)
+    /// An HTTPS registry names a plain-HTTP token realm, which would get the credentials in clear text.
+    case plainTextRealm(registry: String, realm: String)
 
     public var description: String {
         switch self {
@@ -39,6 +41,9 @@ public enum RegistryError: TroubleReporting, Sendable, Equatable, CustomStringCo
             return "\(reference): invalid manifest (\(reason))"
         case .tokenRefused(let realm, let status, let message):
             return "token endpoint \(realm) answered \(status)" + (message.isEmpty ? "" : ": \(message)")
+        case .plainTextRealm(let registry, let realm):
+            return
+                "\(registry) sends us for tokens to \(realm), over plain HTTP: refusing to send the credentials there in clear text; have the registry's token realm use https://, or pass --insecure to send them anyway"
         }
     }
 
@@ -46,7 +51,7 @@ public enum RegistryError: TroubleReporting, Sendable, Equatable, CustomStringCo
     /// which DESIGN.md counts as trouble (exit status 2), not as one failed record.
     public var isTrouble: Bool {
         switch self {
-        case .denied, .unauthenticated, .deletionDisabled, .tokenRefused: return true
+        case .denied, .unauthenticated, .deletionDisabled, .tokenRefused, .plainTextRealm: return true
         default: return false
         }
     }
