@@ -101,7 +101,7 @@ actor Authenticator {
         {
             // The token request carries the password as HTTP Basic: over plain HTTP, anyone on
             // the path reads it, although the registry itself was reached over HTTPS.
-            throw RegistryError.plainTextRealm(registry: registry.written, realm: realm)
+            throw RegistryError.plainTextRealm(registry: registry.name, realm: realm)
         }
         let fetch = fetchToken
         let task = Task {

@@ -17,10 +17,11 @@ public struct Credentials: Sendable, Hashable {
 
 /// Finds the credentials for a registry, first match wins (DESIGN.md):
 /// `--username` with `--password-stdin`, then `REG_USERNAME`/`REG_PASSWORD`, then the
-/// Docker config (`auths`, `credHelpers`, `credsStore`), then anonymous.
+/// Docker config in the Docker CLI's order (`credHelpers` for the host, `credsStore`,
+/// `auths`), then anonymous.
 ///
-/// Credentials are looked up by `host[:port]` and sent only to that registry (and to
-/// the token service its challenge names).
+/// Credentials are looked up by `host[:port]`, without regard to case, and sent only
+/// to that registry (and to the token service its challenge names).
 public final class CredentialStore: Sendable {
     private let explicit: Credentials?
     private let configPath: String?
@@ -71,16 +72,20 @@ public final class CredentialStore: Sendable {
         } catch {
             throw CredentialError.unreadableConfig(path: configPath)
         }
-        if let helper = config.credHelpers?.first(where: { DockerConfig.matches($0.key, host: host) })?.value {
-            return try CredentialHelper(name: helper, timeout: helperTimeout).get(host: host)
-        }
-        if let entry = config.auths?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
-            let credentials = try entry.credentials(path: configPath)
+        // The Docker CLI's order: the host's own helper, then the default store, then what
+        // `auths` holds inline. A helper that has nothing for the host passes to the next.
+        if let helper = config.credHelpers?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
+            let credentials = try CredentialHelper(name: helper, timeout: helperTimeout).get(host: host)
         {
             return credentials
         }
-        if let store = config.credsStore {
-            return try CredentialHelper(name: store, timeout: helperTimeout).get(host: host)
+        if let store = config.credsStore, !store.isEmpty,
+            let credentials = try CredentialHelper(name: store, timeout: helperTimeout).get(host: host)
+        {
+            return credentials
+        }
+        if let entry = config.auths?.first(where: { DockerConfig.matches($0.key, host: host) })?.value {
+            return try entry.credentials(path: configPath)
         }
         return nil
     }
@@ -109,12 +114,13 @@ struct DockerConfig: Decodable {
     var credHelpers: [String: String]?
     var credsStore: String?
 
-    /// `auths` keys are written `host`, `host:port` or `https://host/v1/`.
+    /// `auths` keys are written `host`, `host:port` or `https://host/v1/`; host names
+    /// compare without regard to case, as DNS does.
     static func matches(_ key: String, host: String) -> Bool {
-        var k = Substring(key)
+        var k = Substring(key.lowercased())
         for prefix in ["https://", "http://"] where k.hasPrefix(prefix) { k = k.dropFirst(prefix.count) }
         if let slash = k.firstIndex(of: "/") { k = k[..<slash] }
-        return k == host
+        return k == host.lowercased()
     }
 }
 

@@ -18,12 +18,12 @@ public struct ListRepositories: Sendable {
                             record.repo = repo
                             return record
                         })
-                    context.diagnostics.progress("\(registry.written): \(count) repositories")
+                    context.diagnostics.progress("\(registry.name): \(count) repositories")
                 }
             } catch {
                 context.diagnostics.error("\(error)", status: 2)
             }
-            context.diagnostics.verbose("\(registry.written): \(count) repositories in all")
+            context.diagnostics.verbose("\(registry.name): \(count) repositories in all")
         }
     }
 }

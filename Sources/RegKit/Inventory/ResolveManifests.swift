@@ -77,7 +77,7 @@ public struct ResolveManifests: Sendable {
         -> String?
     {
         let (_, body) = try await client.manifest(registry, repo: repo, reference: digest.description)
-        let manifest = try Manifest.parse(body, reference: "\(registry.written)/\(repo)@\(digest)")
+        let manifest = try Manifest.parse(body, reference: "\(registry.name)/\(repo)@\(digest)")
         guard let config = manifest.config, let configDigest = Digest(config.digest) else { return nil }
         return try await created(registry, repo, configDigest: configDigest, client: client)
     }

@@ -79,13 +79,13 @@ public final class RegistryClient: Sendable {
                     request.sink?.reset()
                     response = try await RegistryClient.performWithRetries(request, options: options, log: log)
                 } else if request.header("Authorization") == nil {
-                    throw RegistryError.unauthenticated(registry: registry.written, what: what)
+                    throw RegistryError.unauthenticated(registry: registry.name, what: what)
                 }
                 if response.status == 401 {
                     guard await authenticator.hasCredentials(host: registry.host) else {
-                        throw RegistryError.unauthenticated(registry: registry.written, what: what)
+                        throw RegistryError.unauthenticated(registry: registry.name, what: what)
                     }
-                    throw RegistryError.denied(registry: registry.written, what: what, action: scope.actions, status: 401)
+                    throw RegistryError.denied(registry: registry.name, what: what, action: scope.actions, status: 401)
                 }
             }
             return response
@@ -127,9 +127,9 @@ public final class RegistryClient: Sendable {
         case 404:
             return .notFound(what: what, code: code)
         case 401, 403:
-            return .denied(registry: registry.written, what: what, action: scope.actions, status: response.status)
+            return .denied(registry: registry.name, what: what, action: scope.actions, status: response.status)
         case 405 where method == .delete:
-            return .deletionDisabled(registry: registry.written)
+            return .deletionDisabled(registry: registry.name)
         default:
             return .unexpected(what: what, status: response.status, message: RegistryClient.errorMessage(response.body))
         }
@@ -194,7 +194,7 @@ public final class RegistryClient: Sendable {
         // 1000 is the largest page distribution accepts (more: PAGINATION_NUMBER_INVALID).
         try await pages(
             registry.baseURL + "/v2/_catalog?n=1000", registry: registry, scope: .catalog,
-            what: "\(registry.written) catalog", as: CatalogPage.self
+            what: "\(registry.name) catalog", as: CatalogPage.self
         ) { try await each($0.repositories ?? []) }
     }
 
@@ -202,7 +202,7 @@ public final class RegistryClient: Sendable {
     public func tags(_ registry: RegistryAddress, repo: String, each: ([String]) async throws -> Void) async throws {
         try await pages(
             registry.baseURL + "/v2/\(repo)/tags/list?n=1000", registry: registry, scope: .pull(repo),
-            what: "\(registry.written)/\(repo)", as: TagsPage.self
+            what: "\(registry.name)/\(repo)", as: TagsPage.self
         ) { try await each($0.tags ?? []) }
     }
 
@@ -301,7 +301,7 @@ public final class RegistryClient: Sendable {
     public func blob(_ registry: RegistryAddress, repo: String, digest: Digest, into sink: (any BodySink)? = nil) async throws
         -> Int64
     {
-        let what = "\(registry.written)/\(repo)@\(digest)"
+        let what = "\(registry.name)/\(repo)@\(digest)"
         let hashing = DigestingSink(next: sink)
         let request = HTTPRequest(.get, registry.baseURL + "/v2/\(repo)/blobs/\(digest)", sink: hashing)
         let response = try await send(request, to: registry, scope: .pull(repo), what: what)
@@ -324,7 +324,7 @@ public final class RegistryClient: Sendable {
 
     /// True when the repository already holds the blob.
     public func blobExists(_ registry: RegistryAddress, repo: String, digest: Digest) async throws -> Bool {
-        let what = "\(registry.written)/\(repo)@\(digest)"
+        let what = "\(registry.name)/\(repo)@\(digest)"
         let request = HTTPRequest(.head, registry.baseURL + "/v2/\(repo)/blobs/\(digest)")
         let response = try await send(request, to: registry, scope: .push(repo), what: what)
         if response.status == 404 { return false }
@@ -339,7 +339,7 @@ public final class RegistryClient: Sendable {
     public func uploadBlob(_ registry: RegistryAddress, repo: String, body: Data) async throws -> Digest {
         let digest = Digest(of: body)
         if try await blobExists(registry, repo: repo, digest: digest) { return digest }
-        let what = "\(registry.written)/\(repo) upload"
+        let what = "\(registry.name)/\(repo) upload"
         let start = try await send(
             HTTPRequest(.post, registry.baseURL + "/v2/\(repo)/blobs/uploads/"), to: registry, scope: .push(repo), what: what)
         guard start.status == 202, let location = start.header("Location") else {
@@ -357,6 +357,6 @@ public final class RegistryClient: Sendable {
 extension ImageReference {
     /// `registry/repo:tag` or `registry/repo@digest`, for messages.
     static func display(_ registry: RegistryAddress, _ repo: String, _ reference: String) -> String {
-        "\(registry.written)/\(repo)\(reference.hasPrefix("sha256:") ? "@" : ":")\(reference)"
+        "\(registry.name)/\(repo)\(reference.hasPrefix("sha256:") ? "@" : ":")\(reference)"
     }
 }

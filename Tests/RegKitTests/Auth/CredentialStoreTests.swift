@@ -144,10 +144,13 @@ struct CredentialStoreTests {
         #expect(try store.credentials(for: "unknown.example") == nil)
     }
 
-    @Test("credsStore: asked for any host that auths does not answer")
+    @Test("Docker's order: credHelpers for the host, then credsStore, then auths; each passes on what it lacks")
     func credsStore() throws {
         let config = """
-            {"auths": {"stored.example": {}, "inline.example": {"auth": "\(base64("inline:p"))"}}, "credsStore": "store"}
+            {"auths": {"stored.example": {}, "inline.example": {"auth": "\(base64("inline:p"))"},
+                       "unknown-inline.example": {"auth": "\(base64("fallback:p"))"}},
+             "credHelpers": {"helped.example": "test", "unknown-helped.example": "test"},
+             "credsStore": "store"}
             """
         let store = try makeStore(config: config)
         #expect(
@@ -156,8 +159,33 @@ struct CredentialStoreTests {
         #expect(
             try store.credentials(for: "127.0.0.1:5001")
                 == Credentials(username: "docker-credential-store", password: "secret-for-127.0.0.1:5001"))
-        #expect(try store.credentials(for: "inline.example") == Credentials(username: "inline", password: "p"))
+        // The store comes before what auths holds inline, as in the Docker CLI.
+        #expect(
+            try store.credentials(for: "inline.example")
+                == Credentials(username: "docker-credential-store", password: "secret-for-inline.example"))
+        #expect(
+            try store.credentials(for: "helped.example")
+                == Credentials(username: "docker-credential-test", password: "secret-for-helped.example"))
+        // Neither helper knows the host: auths answers; nobody does: anonymous.
+        #expect(try store.credentials(for: "unknown-inline.example") == Credentials(username: "fallback", password: "p"))
+        #expect(try store.credentials(for: "unknown-helped.example") == nil)
         #expect(try store.credentials(for: "unknown.example:443") == nil)
+    }
+
+    @Test("hosts are looked up without regard to case, in auths and credHelpers")
+    func caseInsensitiveHosts() throws {
+        let config = """
+            {"auths": {"Registry.Example:5000": {"auth": "\(base64("upper:p"))"},
+                       "https://MIXED.example/v1/": {"auth": "\(base64("mixed:p"))"}},
+             "credHelpers": {"HELPED.Example": "test"}}
+            """
+        let store = try makeStore(config: config)
+        #expect(try store.credentials(for: "registry.example:5000") == Credentials(username: "upper", password: "p"))
+        #expect(try store.credentials(for: "mixed.example") == Credentials(username: "mixed", password: "p"))
+        #expect(try store.credentials(for: "helped.example")?.username == "docker-credential-test")
+        // A registry written with capitals is the same host.
+        let address = try RegistryAddress("http://REGISTRY.example:5000/")
+        #expect(try store.credentials(for: address.host) == Credentials(username: "upper", password: "p"))
     }
 
     @Test("a helper that fails, answers nonsense or is not installed is an error naming it")

@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+
+/// What the tools say, and what they accept, at the edges an operator meets in the first week.
+@Suite("Messages and input edges against a real registry")
+struct MessageTests {
+    @Test("a registry written with a trailing slash: no // in messages, records keep it as written")
+    func trailingSlash() async throws {
+        let server = try await RegistryServer.start()
+        defer { server.stop() }
+        try InventoryTests.seed(server, ["\(server.registry)/team/app:1.0"])
+        let slashed = server.registry + "/"
+        let input = [
+            #"{"registry":"\#(slashed)","repo":"team/app"}"#, #"{"registry":"\#(slashed)","repo":"team/gone"}"#,
+        ]
+        let result = try reg("reg-tags", [], stdin: input.joined(separator: "\n") + "\n")
+        #expect(result.status == 1, "\(result)")
+        #expect(result.records.count == 2)
+        #expect(result.records.allSatisfy { $0["registry"] as? String == slashed })
+        #expect(result.records.first?["tag"] as? String == "1.0")
+        #expect(result.stderr.contains("\(server.registry)/team/gone: not found"), "\(result)")
+        #expect(!result.stderr.contains("//team"), "\(result)")
+    }
+}
