@@ -130,7 +130,7 @@ actor Authenticator {
         if let credentials { request.setHeader("Authorization", credentials.basicAuthorization) }
         let response = try await fetch(request)
         guard response.isSuccess else {
-            let message = RegistryClient.errorMessage(response.body)
+            let message = RegistryClient.errorMessage(response)
             throw RegistryError.tokenRefused(realm: realm, status: response.status, message: message)
         }
         struct Answer: Decodable {

@@ -131,7 +131,7 @@ public final class RegistryClient: Sendable {
         case 405 where method == .delete:
             return .deletionDisabled(registry: registry.name)
         default:
-            return .unexpected(what: what, status: response.status, message: RegistryClient.errorMessage(response.body))
+            return .unexpected(what: what, status: response.status, message: RegistryClient.errorMessage(response))
         }
     }
 
@@ -148,11 +148,20 @@ public final class RegistryClient: Sendable {
         (try? JSONDecoder().decode(ErrorBody.self, from: body))?.errors?.first?.code
     }
 
-    /// `CODE: message` from a registry error body, or the body's first line.
+    /// What an error answer says, in one line: what its body says (below), or when that is
+    /// nothing readable, the status line's reason phrase (`Bad Gateway`).
+    static func errorMessage(_ response: HTTPResponse) -> String {
+        let text = errorMessage(response.body)
+        return text.isEmpty ? response.reason : text
+    }
+
+    /// `CODE: message` from a registry error body; the `<title>` of an HTML page (a proxy's or
+    /// load balancer's error page), or nothing when it has none; else the body's first line.
     static func errorMessage(_ body: Data) -> String {
         if let entry = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.errors?.first {
             return [entry.code, entry.message].compactMap { $0 }.joined(separator: ": ")
         }
+        if let markup = HTMLText(body) { return markup.title ?? "" }
         let text = String(decoding: body.prefix(200), as: UTF8.self)
         return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
     }

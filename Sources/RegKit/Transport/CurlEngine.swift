@@ -73,6 +73,7 @@ private final class Transfer: @unchecked Sendable {
     var handle: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
     var headers: [(name: String, value: String)] = []
+    var reason = ""
     var errorBody = Data()
     var sinkRefused = false
     var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -185,6 +186,9 @@ private final class Transfer: @unchecked Sendable {
         if line.hasPrefix("HTTP/") {
             headers.removeAll()  // a new response (after a redirect or a 100)
             errorBody.removeAll()
+            // "HTTP/1.1 502 Bad Gateway": the reason phrase is what follows the code.
+            let parts = line.split(separator: " ", maxSplits: 2)
+            reason = parts.count == 3 ? String(parts[2]) : ""
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
@@ -212,7 +216,8 @@ private final class Transfer: @unchecked Sendable {
         let body = (200..<300).contains(status) ? (memory?.data ?? Data()) : errorBody
         continuation.resume(
             returning: HTTPResponse(
-                status: status, headers: headers, body: body, url: effective.map { String(cString: $0) } ?? request.url))
+                status: status, headers: headers, body: body, url: effective.map { String(cString: $0) } ?? request.url,
+                reason: reason))
     }
 
     private func error(for code: CURLcode) -> TransportError {
