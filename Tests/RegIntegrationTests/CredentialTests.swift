@@ -31,4 +31,26 @@ struct CredentialTests {
         #expect(allowed.records.first?["repo"] as? String == "sec/app")
         #expect(try Self.authenticatedTokenRequests(server) > before)
     }
+
+    @Test("a catalog refused for lack of permission: the message names registry:catalog:* and the credentials' source")
+    func catalogPermission() async throws {
+        let server = try await RegistryServer.start(.init(auth: .token, deniedActions: ["*"]))
+        defer { server.stop() }
+        try InventoryTests.seed(server, ["\(server.registry)/team/app:1"])
+        let viaEnvironment = try reg("reg-ls", [server.registry], env: server.credentialEnvironment)
+        #expect(viaEnvironment.status == 2, "\(viaEnvironment)")
+        #expect(viaEnvironment.stderr.contains("no registry:catalog:* permission"), "\(viaEnvironment)")
+        #expect(viaEnvironment.stderr.contains("(from REG_USERNAME/REG_PASSWORD)"), "\(viaEnvironment)")
+        #expect(viaEnvironment.stderr.contains("reg-tags REGISTRY/REPO"))
+        #expect(!viaEnvironment.stderr.contains(server.password!))
+
+        let config = try makeTemporaryDirectory("docker-config")
+        defer { try? FileManager.default.removeItem(at: config) }
+        let auth = Data("\(server.username!):\(server.password!)".utf8).base64EncodedString()
+        try Data(#"{"auths":{"\#(server.hostPort)":{"auth":"\#(auth)"}}}"#.utf8).write(
+            to: config.appendingPathComponent("config.json"))
+        let viaConfig = try reg("reg-ls", [server.registry], env: ["DOCKER_CONFIG": config.path])
+        #expect(viaConfig.status == 2, "\(viaConfig)")
+        #expect(viaConfig.stderr.contains("(from auths in \(config.path)/config.json)"), "\(viaConfig)")
+    }
 }

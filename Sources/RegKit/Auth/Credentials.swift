@@ -23,10 +23,17 @@ public struct Credentials: Sendable, Hashable {
 /// Credentials are looked up by `host[:port]`, without regard to case, and sent only
 /// to that registry (and to the token service its challenge names).
 public final class CredentialStore: Sendable {
-    private let explicit: Credentials?
+    /// Credentials for a host and where they came from.
+    private struct Found: Sendable {
+        var credentials: Credentials?
+        /// For messages: `--username`, `REG_USERNAME/REG_PASSWORD`, a helper or `auths` in a named file.
+        var source: String
+    }
+
+    private let explicit: Found?
     private let configPath: String?
     private let helperTimeout: Int
-    private let cache = Mutex<[String: Result<Credentials?, CredentialError>]>([:])
+    private let cache = Mutex<[String: Result<Found, CredentialError>]>([:])
 
     /// - Parameters:
     ///   - explicit: from the command line (`--username`, `--password-stdin`).
@@ -38,9 +45,10 @@ public final class CredentialStore: Sendable {
     ) {
         self.helperTimeout = helperTimeout
         if let explicit {
-            self.explicit = explicit
+            self.explicit = Found(credentials: explicit, source: "--username")
         } else if let user = environment["REG_USERNAME"], let password = environment["REG_PASSWORD"] {
-            self.explicit = Credentials(username: user, password: password)
+            self.explicit = Found(
+                credentials: Credentials(username: user, password: password), source: "REG_USERNAME/REG_PASSWORD")
         } else {
             self.explicit = nil
         }
@@ -56,6 +64,18 @@ public final class CredentialStore: Sendable {
     /// The credentials for `host` (`host[:port]`), or nil for anonymous access.
     /// - Throws: ``CredentialError`` when the Docker config or a helper fails.
     public func credentials(for host: String) throws -> Credentials? {
+        try found(for: host).credentials
+    }
+
+    /// Where the credentials for `host` come from, for messages (never the credentials themselves):
+    /// `--username`, `REG_USERNAME/REG_PASSWORD`, `docker-credential-NAME (credsStore in FILE)`,
+    /// `auths in FILE`, or `anonymous`.
+    public func source(for host: String) -> String {
+        guard let found = try? found(for: host), found.credentials != nil else { return "anonymous" }
+        return found.source
+    }
+
+    private func found(for host: String) throws(CredentialError) -> Found {
         if let explicit { return explicit }
         if let known = cache.withLock({ $0[host] }) { return try known.get() }
         // Failures are remembered too: a helper that hangs is waited for once per run, not per request.
@@ -64,8 +84,9 @@ public final class CredentialStore: Sendable {
         return try found.get()
     }
 
-    private func lookUpDockerConfig(host: String) throws(CredentialError) -> Credentials? {
-        guard let configPath, FileManager.default.fileExists(atPath: configPath) else { return nil }
+    private func lookUpDockerConfig(host: String) throws(CredentialError) -> Found {
+        let anonymous = Found(credentials: nil, source: "anonymous")
+        guard let configPath, FileManager.default.fileExists(atPath: configPath) else { return anonymous }
         let config: DockerConfig
         do {
             config = try JSONDecoder().decode(DockerConfig.self, from: Data(contentsOf: URL(fileURLWithPath: configPath)))
@@ -77,17 +98,19 @@ public final class CredentialStore: Sendable {
         if let helper = config.credHelpers?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
             let credentials = try CredentialHelper(name: helper, timeout: helperTimeout).get(host: host)
         {
-            return credentials
+            return Found(credentials: credentials, source: "docker-credential-\(helper) (credHelpers in \(configPath))")
         }
         if let store = config.credsStore, !store.isEmpty,
             let credentials = try CredentialHelper(name: store, timeout: helperTimeout).get(host: host)
         {
-            return credentials
+            return Found(credentials: credentials, source: "docker-credential-\(store) (credsStore in \(configPath))")
         }
-        if let entry = config.auths?.first(where: { DockerConfig.matches($0.key, host: host) })?.value {
-            return try entry.credentials(path: configPath)
+        if let entry = config.auths?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
+            let credentials = try entry.credentials(path: configPath)
+        {
+            return Found(credentials: credentials, source: "auths in \(configPath)")
         }
-        return nil
+        return anonymous
     }
 }
 

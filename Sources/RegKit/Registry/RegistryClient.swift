@@ -39,6 +39,7 @@ public struct ManifestHead: Sendable, Hashable {
 /// paging, digest checks and errors that name the input.
 public final class RegistryClient: Sendable {
     public let options: ClientOptions
+    private let credentials: CredentialStore
     private let limiter: AsyncLimiter
     private let authenticator: Authenticator
     private let log: @Sendable (String) -> Void
@@ -49,6 +50,7 @@ public final class RegistryClient: Sendable {
         options: ClientOptions = .init(), credentials: CredentialStore, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.options = options
+        self.credentials = credentials
         self.limiter = AsyncLimiter(options.jobs)
         self.log = log
         self.authenticator = Authenticator(credentials: credentials, allowsPlainRealm: options.tls.insecure) { request in
@@ -85,7 +87,7 @@ public final class RegistryClient: Sendable {
                     guard await authenticator.hasCredentials(host: registry.host) else {
                         throw RegistryError.unauthenticated(registry: registry.name, what: what)
                     }
-                    throw RegistryError.denied(registry: registry.name, what: what, action: scope.actions, status: 401)
+                    throw denied(registry, scope: scope, what: what, status: 401)
                 }
             }
             return response
@@ -127,12 +129,21 @@ public final class RegistryClient: Sendable {
         case 404:
             return .notFound(what: what, code: code)
         case 401, 403:
-            return .denied(registry: registry.name, what: what, action: scope.actions, status: response.status)
+            return denied(registry, scope: scope, what: what, status: response.status)
         case 405 where method == .delete:
             return .deletionDisabled(registry: registry.name)
         default:
             return .unexpected(what: what, status: response.status, message: RegistryClient.errorMessage(response))
         }
+    }
+
+    /// A 401 or 403 that means "not allowed": names the permission and where the credentials came from.
+    private func denied(_ registry: RegistryAddress, scope: AuthScope, what: String, status: Int) -> RegistryError {
+        // Repository scopes read well as their actions ("pull", "delete"); others by their name.
+        let permission = scope.value.hasPrefix("repository:") ? scope.actions : scope.value
+        return .denied(
+            registry: registry.name, what: what, action: permission, status: status,
+            credentials: credentials.source(for: registry.host))
     }
 
     private struct ErrorBody: Decodable {

@@ -46,4 +46,32 @@ struct ErrorMessageTests {
         let empty = try await failure(.status(503))
         #expect(empty == "REG/team/app: HTTP 503: Service Unavailable")
     }
+
+    /// The message of a catalog listing that a server refuses with 403, with or without `--username`.
+    func catalogRefusal(credentials: Credentials?) async throws -> String {
+        let server = try ScriptedServer { _ in
+            .json(#"{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}"#, status: 403)
+        }
+        defer { server.stop() }
+        let client = RegistryClient(
+            options: ClientOptions(retry: RetryPolicy(retries: 0)),
+            credentials: CredentialStore(explicit: credentials, environment: [:]))
+        let error = await #expect(throws: RegistryError.self) {
+            try await client.catalog(try RegistryAddress(server.origin)) { _ in }
+        }
+        #expect(error?.isTrouble == true)
+        return error?.description.replacingOccurrences(of: server.origin, with: "REG") ?? ""
+    }
+
+    @Test("a refused catalog names registry:catalog:* and where the credentials came from")
+    func catalogDenied() async throws {
+        let flagged = try await catalogRefusal(credentials: Credentials(username: "ci", password: "pw"))
+        #expect(
+            flagged
+                == "REG catalog: forbidden by REG (HTTP 403): the credentials from --username lack registry:catalog:* permission; without it, list a repository with reg-tags REGISTRY/REPO"
+        )
+        #expect(!flagged.contains("pw"))
+        let anonymous = try await catalogRefusal(credentials: nil)
+        #expect(anonymous.contains("anonymous access lacks registry:catalog:* permission: log in"), "\(anonymous)")
+    }
 }
