@@ -113,10 +113,12 @@ public struct RegistryFlags: ParsableArguments {
             }
             explicit = Credentials(username: username, password: password)
         }
+        let store = CredentialStore(explicit: explicit, helperTimeout: transfer.timeout)
+        if let warning = store.environmentWarning { diagnostics.warning(warning) }
         let client = RegistryClient(
             options: ClientOptions(
                 tls: tls.options, retry: RetryPolicy(retries: transfer.retries), jobs: transfer.jobs, timeout: transfer.timeout),
-            credentials: CredentialStore(explicit: explicit, helperTimeout: transfer.timeout),
+            credentials: store,
             log: { [diagnostics] line in diagnostics.verbose(line) })
         return ToolContext(client: client, diagnostics: diagnostics)
     }

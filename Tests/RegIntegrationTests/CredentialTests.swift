@@ -53,4 +53,25 @@ struct CredentialTests {
         #expect(viaConfig.status == 2, "\(viaConfig)")
         #expect(viaConfig.stderr.contains("(from auths in \(config.path)/config.json)"), "\(viaConfig)")
     }
+
+    @Test("REG_USERNAME without REG_PASSWORD: one warning, then the run goes on without them")
+    func halfAPair() async throws {
+        let server = try await RegistryServer.start()
+        defer { server.stop() }
+        try InventoryTests.seed(server, ["\(server.registry)/team/app:1"])
+        let result = try shell(
+            "\(toolPath("reg-ls")) \(server.registry) | \(toolPath("reg-tags")) --jobs 4", env: ["REG_USERNAME": "ci"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.records.count == 1)
+        let warnings = result.stderr.split(separator: "\n")
+        #expect(
+            warnings == [
+                "reg-ls: warning: REG_USERNAME is set without REG_PASSWORD, so it is ignored: set both, or unset it",
+                "reg-tags: warning: REG_USERNAME is set without REG_PASSWORD, so it is ignored: set both, or unset it",
+            ]
+                || warnings == [
+                    "reg-tags: warning: REG_USERNAME is set without REG_PASSWORD, so it is ignored: set both, or unset it",
+                    "reg-ls: warning: REG_USERNAME is set without REG_PASSWORD, so it is ignored: set both, or unset it",
+                ], "once per tool: \(result.stderr)")
+    }
 }

@@ -31,6 +31,9 @@ public final class CredentialStore: Sendable {
     }
 
     private let explicit: Found?
+    /// Set when the environment holds half of `REG_USERNAME`/`REG_PASSWORD`, which is ignored: the
+    /// tool says so once, rather than going on anonymously or with the Docker config unannounced.
+    public let environmentWarning: String?
     private let configPath: String?
     private let helperTimeout: Int
     private let cache = Mutex<[String: Result<Found, CredentialError>]>([:])
@@ -44,9 +47,15 @@ public final class CredentialStore: Sendable {
         helperTimeout: Int = 30
     ) {
         self.helperTimeout = helperTimeout
+        let user = environment["REG_USERNAME"]
+        let password = environment["REG_PASSWORD"]
+        environmentWarning =
+            explicit != nil || (user == nil) == (password == nil)
+            ? nil
+            : "\(user == nil ? "REG_PASSWORD" : "REG_USERNAME") is set without \(user == nil ? "REG_USERNAME" : "REG_PASSWORD"), so it is ignored: set both, or unset it"
         if let explicit {
             self.explicit = Found(credentials: explicit, source: "--username")
-        } else if let user = environment["REG_USERNAME"], let password = environment["REG_PASSWORD"] {
+        } else if let user, let password {
             self.explicit = Found(
                 credentials: Credentials(username: user, password: password), source: "REG_USERNAME/REG_PASSWORD")
         } else {

@@ -70,6 +70,24 @@ struct CredentialStoreTests {
         #expect(try both.credentials(for: "r.example") == Credentials(username: "env", password: "p2"))
         let userOnly = try makeStore(config: config, extra: ["REG_USERNAME": "env"])
         #expect(try userOnly.credentials(for: "r.example") == Credentials(username: "config", password: "pw"))
+        #expect(both.environmentWarning == nil)
+    }
+
+    @Test("half of REG_USERNAME/REG_PASSWORD is ignored, and the store says so, naming the variables only")
+    func halfAPair() throws {
+        let userOnly = try makeStore(config: "{}", extra: ["REG_USERNAME": "env"])
+        #expect(
+            userOnly.environmentWarning == "REG_USERNAME is set without REG_PASSWORD, so it is ignored: set both, or unset it")
+        let passwordOnly = try makeStore(config: "{}", extra: ["REG_PASSWORD": "s3cret"])
+        #expect(
+            passwordOnly.environmentWarning == "REG_PASSWORD is set without REG_USERNAME, so it is ignored: set both, or unset it"
+        )
+        #expect(try passwordOnly.credentials(for: "r.example") == nil)
+        // --username wins over the environment anyway: nothing to warn about.
+        let flagged = try makeStore(
+            config: "{}", explicit: Credentials(username: "u", password: "p"), extra: ["REG_USERNAME": "env"])
+        #expect(flagged.environmentWarning == nil)
+        #expect(try makeStore(config: "{}").environmentWarning == nil)
     }
 
     @Test("auths: base64 user:password, keyed host, host:port, https://host/v1/ or http://host:port")
