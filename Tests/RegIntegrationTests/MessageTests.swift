@@ -21,4 +21,22 @@ struct MessageTests {
         #expect(result.stderr.contains("\(server.registry)/team/gone: not found"), "\(result)")
         #expect(!result.stderr.contains("//team"), "\(result)")
     }
+
+    @Test("a UTF-8 byte order mark on line 1 (a file saved by a Windows editor) is skipped, by every reader")
+    func byteOrderMark() async throws {
+        let server = try await RegistryServer.start()
+        defer { server.stop() }
+        try InventoryTests.seed(server, ["\(server.registry)/team/app:1.0"])
+        let line = #"{"registry":"\#(server.registry)","repo":"team/app"}"#
+        let tags = try reg("reg-tags", [], stdin: "\u{FEFF}" + line + "\n")
+        #expect(tags.status == 0, "\(tags)")
+        #expect(tags.records.first?["tag"] as? String == "1.0")
+        let selected = try reg("reg-select", ["--repo", "team/*"], stdin: "\u{FEFF}" + line + "\n")
+        #expect(selected.status == 0, "\(selected)")
+        #expect(selected.stdout == line + "\n", "passed on without the mark")
+        // Elsewhere than at the start of the input, it is not white space: the line is malformed.
+        let later = try reg("reg-select", [], stdin: line + "\n\u{FEFF}" + line + "\n")
+        #expect(later.status == 1)
+        #expect(later.stderr.contains("stdin:2:"))
+    }
 }
