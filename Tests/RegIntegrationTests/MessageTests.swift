@@ -39,4 +39,17 @@ struct MessageTests {
         #expect(later.status == 1)
         #expect(later.stderr.contains("stdin:2:"))
     }
+
+    @Test("a registry field that is not a string is named as such, not as missing")
+    func notAString() throws {
+        let input = #"{"registry":5301,"repo":"team/app"}"# + "\n" + #"{"repo":"team/app"}"# + "\n"
+        let result = try reg("reg-tags", [], stdin: input)
+        #expect(result.status == 1, "\(result)")
+        let errors = result.stderr.split(separator: "\n").map(String.init)
+        #expect(errors.count == 2, "\(result)")
+        #expect(errors.first?.hasSuffix("field registry is a number (5301), not a string: write it in double quotes") == true)
+        #expect(errors.last?.contains("record has no registry") == true)
+        let manifest = try reg("reg-manifest", [], stdin: #"{"registry":"http://127.0.0.1:1","repo":"a","tag":7}"# + "\n")
+        #expect(manifest.stderr.contains("field tag is a number (7), not a string"), "\(manifest)")
+    }
 }

@@ -26,7 +26,7 @@ public struct ResolveManifests: Sendable {
         do {
             let registry = try record.registryAddress()
             let repo = try record.repository()
-            guard let reference = record.tag ?? record.digest else {
+            guard let reference = try record.stringField("tag") ?? record.stringField("digest") else {
                 throw RecordFieldError.missing("tag or digest", in: record, hint: "pipe through reg-tags first")
             }
             let client = context.client
