@@ -95,17 +95,21 @@ public struct RegSelectCommand: RegTool {
         help: ArgumentHelp("Leave out tags matching this regular expression, whole.", valueName: "regex"))
     var exclusionRegexes: [String] = []
 
+    // .unconditional: the next argument is the value even when it starts with a dash, so that
+    // -1d gets an answer about ages rather than "Missing value".
     @Option(
-        name: .customLong("older-than"),
+        name: .customLong("older-than"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp("Pass images created before this age (90d, 12h, 2w, 30m, 6mo) or date.", valueName: "age"))
     var olderThan: [String] = []
 
     @Option(
-        name: .customLong("newer-than"),
+        name: .customLong("newer-than"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp("Pass images created after this age or date.", valueName: "age"))
     var newerThan: [String] = []
 
-    @Option(help: ArgumentHelp("Leave out the N newest records of each repository; pass the rest.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Leave out the N newest records of each repository; pass the rest.", valueName: "n"))
     var keep: Int?
 
     @Option(help: ArgumentHelp("What --keep ranks by.", valueName: "version|created"))

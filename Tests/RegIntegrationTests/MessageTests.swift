@@ -52,4 +52,20 @@ struct MessageTests {
         let manifest = try reg("reg-manifest", [], stdin: #"{"registry":"http://127.0.0.1:1","repo":"a","tag":7}"# + "\n")
         #expect(manifest.stderr.contains("field tag is a number (7), not a string"), "\(manifest)")
     }
+
+    @Test("reg-select --older-than -1d: a sentence about negative ages, not 'Missing value'; --keep -1 likewise")
+    func negativeValues() throws {
+        let record = #"{"registry":"r.example","repo":"a","tag":"1","created":"2024-01-01T00:00:00Z"}"# + "\n"
+        for args in [["--older-than", "-1d"], ["--older-than=-1d"], ["--newer-than", "-2w"]] {
+            let result = try reg("reg-select", args, stdin: record)
+            #expect(result.status == 2, "\(args): \(result)")
+            #expect(result.stderr.contains("cannot be negative: "), "\(args): \(result)")
+            #expect(!result.stderr.contains("Missing value"), "\(args): \(result)")
+        }
+        let keep = try reg("reg-select", ["--keep", "-1"], stdin: record)
+        #expect(keep.status == 2)
+        #expect(keep.stderr.contains("--keep -1: the number of records to keep cannot be negative"), "\(keep)")
+        let fine = try reg("reg-select", ["--older-than", "1d"], stdin: record)
+        #expect(fine.status == 0 && fine.stdout == record, "\(fine)")
+    }
 }
