@@ -8,29 +8,31 @@ public struct RegDiffCommand: RegTool {
         commandName: "reg-diff",
         abstract: "Compare the registry in the input records with target registries, like diff(1).",
         discussion: """
-            The input records are the reference. Each target is compared at every level the input
-            implies: repositories (when the input lists them, as reg-ls does), the tags of each
-            repository, and the digest of each tag. What the input lacks is fetched from the
-            registry named in the records; input that carries tags or digests (a saved
-            reg-ls | reg-tags | reg-manifest) is used as given. Digests are compared by HEAD with the
-            same Accept list on both sides, so a multi-platform image compares by its index digest.
+            The input records are the reference. Each target is compared at every level the \
+            input implies: repositories (when the input lists them, as reg-ls does), the tags of \
+            each repository, and the digest of each tag. What the input lacks is fetched from the \
+            registry named in the records; input that carries tags or digests (a saved reg-ls | \
+            reg-tags | reg-manifest) is used as given. Digests are compared by HEAD with the same \
+            Accept list on both sides, so a multi-platform image compares by its index digest.
 
             One record per difference, with "diff" and "target":
               missing   the target lacks the repository or tag
               changed   the tag's digest differs; "found" holds the target's digest
-              extra     the target has a repository, or a tag in a compared repository, that the
-                        reference lacks (repositories only when the input lists the whole catalog:
-                        reg-ls output, or --catalog)
+              extra     the target has a repository, or a tag in a compared repository,
+                        that the reference lacks (repositories only when the input lists
+                        the whole catalog: reg-ls output, or --catalog)
 
-            Exit status: 0 no difference, 1 differences, 2 trouble (a registry that cannot be
+            Exit status: 0 no difference, 1 differences, 2 trouble (a registry that cannot be \
             reached or refuses us: one line naming it on standard error).
 
-            --snapshot FILE compares the input with a saved snapshot instead of a live target:
-            "missing" is what the snapshot lacks (new since), "extra" what the input lacks (gone since).
+            --snapshot FILE compares the input with a saved snapshot instead of a live target: \
+            "missing" is what the snapshot lacks (new since), "extra" what the input lacks (gone \
+            since).
 
             Examples:
               reg-ls a.example | reg-diff b.example c.example
-              reg-ls a | reg-tags | reg-manifest > snap.ndjson; reg-ls a | reg-diff --snapshot snap.ndjson
+              reg-ls a | reg-tags | reg-manifest > snap.ndjson
+              reg-ls a | reg-diff --snapshot snap.ndjson
             """)
 
     @Argument(help: ArgumentHelp("Target registries: host[:port], or http://host[:port] for plain HTTP.", valueName: "target"))

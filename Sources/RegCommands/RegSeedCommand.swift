@@ -8,15 +8,17 @@ public struct RegSeedCommand: RegTool {
         commandName: "reg-seed",
         abstract: "Fill a registry with small generated images (demo, tests, benchmarks).",
         discussion: """
-            REGISTRY gets --repos repositories named PREFIX00, PREFIX01... with --tags tags each
-            (1.0.0, 1.0.1, ...). REGISTRY/REPO:TAG pushes one image there. Image content derives
-            from repository, tag and --salt, so registries seeded alike serve identical digests, and
-            a different --salt gives a different digest for the same tag. "created" is --newest for
-            the first tag and one day earlier for each tag after it. Writes one record per image.
+            REGISTRY gets --repos repositories named PREFIX00, PREFIX01... with --tags tags each \
+            (1.0.0, 1.0.1, ...). REGISTRY/REPO:TAG pushes one image there. Image content derives \
+            from repository, tag and --salt, so registries seeded alike serve identical digests, \
+            and a different --salt gives a different digest for the same tag. "created" is \
+            --newest for the first tag and one day earlier for each tag after it. Writes one \
+            record per image.
 
             Examples:
               reg-seed http://127.0.0.1:5000 --repos 3 --tags 5 --prefix demo/app
-              reg-seed http://127.0.0.1:5000/team/web:2.0 --platforms linux/amd64,linux/arm64/v8
+              reg-seed http://127.0.0.1:5000/team/web:2.0 \\
+                --platforms linux/amd64,linux/arm64/v8
             """)
 
     @Argument(help: ArgumentHelp("REGISTRY, or REGISTRY/REPO:TAG for one image.", valueName: "target"))

@@ -55,10 +55,13 @@ public struct RegSelectCommand: RegTool {
             or unreadable input.
 
             Examples:
-              reg-ls reg.example | reg-tags | reg-select --repo 'team/*' --tag '<1.4' | reg-rm
-              reg-tags reg.example/app | reg-select --tag '>=1.0,<2.0' --exclude '*-rc*'
-              reg-tags reg.example/app | reg-manifest --config | reg-select --older-than 90d --keep 5
-              reg-ls reg.example | reg-tags | reg-select --exclude 'team/app:latest' --shard 2/4
+              reg-ls r.example | reg-tags | reg-select --repo 'team/*' --tag '<1.4' |
+                reg-rm --dry-run
+              reg-tags r.example/app | reg-select --tag '>=1.0,<2.0' --exclude '*-rc*'
+              reg-tags r.example/app | reg-manifest --config |
+                reg-select --older-than 90d --keep 5
+              reg-ls r.example | reg-tags |
+                reg-select --exclude 'team/app:latest' --shard 2/4
             """)
 
     @Option(

@@ -68,4 +68,36 @@ struct MessageTests {
         let fine = try reg("reg-select", ["--older-than", "1d"], stdin: record)
         #expect(fine.status == 0 && fine.stdout == record, "\(fine)")
     }
+
+    /// The discussion of `tool --help`, one source line per line: `COLUMNS` wide enough that nothing wraps.
+    static func discussion(_ tool: String) throws -> [String] {
+        let help = try reg(tool, ["--help"], env: ["COLUMNS": "1000"])
+        let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = (lines.firstIndex(where: \.isEmpty) ?? 0) + 1
+        let end = lines.firstIndex { $0.hasPrefix("USAGE:") } ?? lines.count
+        return Array(lines[start..<end])
+    }
+
+    @Test(
+        "--help reads well at any width: prose is whole paragraphs for the parser to wrap, lists and examples fit 79 columns",
+        arguments: ["reg-ls", "reg-tags", "reg-manifest", "reg-diff", "reg-select", "reg-rm", "reg-seed"])
+    func helpText(_ tool: String) throws {
+        let lines = try Self.discussion(tool)
+        #expect(lines.count > 3, "\(tool) has a discussion")
+        for (line, next) in zip(lines, lines.dropFirst()) {
+            let prose = !line.isEmpty && !line.hasPrefix(" ")
+            if prose && !next.isEmpty && !next.hasPrefix(" ") {
+                // Two prose lines in a row: a hard break, which the parser's wrapping leaves mid-line.
+                #expect(line.hasSuffix("."), "\(tool): a paragraph broken by hand after '\(line.suffix(30))'")
+            }
+            if prose && line.hasSuffix(":") {
+                #expect(next.isEmpty || next.hasPrefix(" "), "\(tool): '\(line)' introduces no list")
+            }
+        }
+        for line in lines where line.hasPrefix(" ") {
+            // Indented lines are kept as written; at 80 columns the parser wraps what does not fit in 79
+            // to column 0.
+            #expect(line.count <= 79, "\(tool): \(line.count) columns: '\(line)'")
+        }
+    }
 }
