@@ -20,6 +20,12 @@ public struct ListRepositories: Sendable {
                         })
                     context.diagnostics.progress("\(registry.name): \(count) repositories")
                 }
+            } catch RegistryError.notFound {
+                // A registry may serve no catalog (Docker Hub, GHCR, pull-through caches): that is
+                // an answer about this registry, not trouble reaching it.
+                context.diagnostics.error(
+                    "\(registry.name) serves no catalog (HTTP 404 for /v2/_catalog): list a repository's tags with reg-tags \(registry.name)/REPO",
+                    status: 1)
             } catch {
                 context.diagnostics.error("\(error)", status: 2)
             }
