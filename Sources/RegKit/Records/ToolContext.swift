@@ -109,6 +109,8 @@ public enum RecordFieldError: Error, CustomStringConvertible {
     case missing(String, in: Record, hint: String)
     /// `found` says what is there instead: `a number (5301)`.
     case notAString(String, in: Record, found: String)
+    /// A `digest` next to a `tag` that is not `sha256:` and 64 lower-case hex digits.
+    case invalidDigest(String, in: Record)
 
     public var description: String {
         switch self {
@@ -116,6 +118,8 @@ public enum RecordFieldError: Error, CustomStringConvertible {
             return "\(record.displayName): record has no \(field) (\(hint))"
         case .notAString(let field, let record, let found):
             return "\(record.displayName): field \(field) is \(found), not a string: write it in double quotes"
+        case .invalidDigest(let digest, let record):
+            return "\(record.displayName): digest '\(digest)' is not sha256: and 64 lower-case hex digits"
         }
     }
 }

@@ -14,6 +14,8 @@ public enum RegistryError: TroubleReporting, Sendable, Equatable, CustomStringCo
     case unexpected(what: String, status: Int, message: String)
     /// Bytes that do not hash to the digest they were fetched by.
     case digestMismatch(what: String, expected: String, actual: String)
+    /// A tag named with a digest (`TAG@DIGEST`, or a resolved record) points at another manifest now.
+    case tagMoved(reference: String, points: String, expected: String)
     /// A manifest that cannot be parsed.
     case invalidManifest(reference: String, reason: String)
     /// A token endpoint that did not give a token.
@@ -47,6 +49,9 @@ public enum RegistryError: TroubleReporting, Sendable, Equatable, CustomStringCo
             return "\(what): HTTP \(status)" + (message.isEmpty ? "" : ": \(message)")
         case .digestMismatch(let what, let expected, let actual):
             return "\(what): content is \(actual), not \(expected) as addressed: refusing it"
+        case .tagMoved(let reference, let points, let expected):
+            return
+                "\(reference) points at \(points), not at \(expected) named with it: the tag moved; name the tag alone for where it points now, or the digest alone"
         case .invalidManifest(let reference, let reason):
             return "\(reference): invalid manifest (\(reason))"
         case .tokenRefused(let realm, let status, let message):
