@@ -4,7 +4,9 @@ import RegKit
 
 /// How to reach registries over HTTPS: the same flags as curl.
 public struct TLSFlags: ParsableArguments {
-    @Flag(name: [.customShort("k"), .long], help: "Skip TLS certificate verification.")
+    @Flag(
+        name: [.customShort("k"), .long],
+        help: "Skip TLS certificate verification; send credentials to a plain-HTTP token realm of an HTTPS registry.")
     var insecure = false
 
     @Option(
@@ -59,14 +61,21 @@ public struct TransferFlags: ParsableArguments {
     @Option(name: [.customShort("j"), .long], help: "Requests in flight at most.")
     var jobs = 8
 
-    @Option(help: "Retries after a connection failure or an HTTP 429, 502, 503, 504.")
+    @Option(help: "Retries after a connection failure, a timeout or an HTTP 429, 502, 503, 504.")
     var retries = 4
+
+    @Option(
+        help: ArgumentHelp(
+            "Give up an attempt that cannot connect, or sends or receives nothing, for this long; also a credential helper.",
+            valueName: "seconds"))
+    var timeout = 30
 
     public init() {}
 
     public func validate() throws {
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs takes a number from 1 to 256.") }
         guard (0...20).contains(retries) else { throw ValidationError("--retries takes a number from 0 to 20.") }
+        guard (1...3600).contains(timeout) else { throw ValidationError("--timeout takes a number of seconds from 1 to 3600.") }
     }
 }
 
@@ -104,9 +113,12 @@ public struct RegistryFlags: ParsableArguments {
             }
             explicit = Credentials(username: username, password: password)
         }
+        let store = CredentialStore(explicit: explicit, helperTimeout: transfer.timeout)
+        if let warning = store.environmentWarning { diagnostics.warning(warning) }
         let client = RegistryClient(
-            options: ClientOptions(tls: tls.options, retry: RetryPolicy(retries: transfer.retries), jobs: transfer.jobs),
-            credentials: CredentialStore(explicit: explicit),
+            options: ClientOptions(
+                tls: tls.options, retry: RetryPolicy(retries: transfer.retries), jobs: transfer.jobs, timeout: transfer.timeout),
+            credentials: store,
             log: { [diagnostics] line in diagnostics.verbose(line) })
         return ToolContext(client: client, diagnostics: diagnostics)
     }

@@ -7,13 +7,13 @@ public struct RegManifestCommand: RegTool {
         commandName: "reg-manifest",
         abstract: "Resolve tags to manifest digests, media types, sizes, platforms and creation times.",
         discussion: """
-            For each reference (REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST) or input record, one HEAD
-            request fills "digest", "mediaType" and "size". The Accept header lists every manifest
-            type (OCI and Docker), so a multi-platform image resolves to its index digest.
+            For each reference (REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST) or input record, one \
+            HEAD request fills "digest", "mediaType" and "size". The Accept header lists every \
+            manifest type (OCI and Docker), so a multi-platform image resolves to its index digest.
 
-            --config also reads the manifest and image config: "created" (for an index, its newest
-            platform's) and "platforms". --expand writes one record per platform of an index, with
-            "platform", that platform's "digest" and "index" (the index digest).
+            --config also reads the manifest and image config: "created" (for an index, its \
+            newest platform's) and "platforms". --expand writes one record per platform of an \
+            index, with "platform", that platform's "digest" and "index" (the index digest). \
             --raw writes the manifests themselves instead of records.
 
             Examples:

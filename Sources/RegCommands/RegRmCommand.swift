@@ -9,32 +9,35 @@ public struct RegRmCommand: RegTool {
         commandName: "reg-rm",
         abstract: "Delete the manifests (or only the tags) the records select, never one that another tag still needs.",
         discussion: """
-            Reads the whole selection first, resolves each tag to its digest, then lists every other
-            tag in scope and what it reaches (the platform manifests of an index included). A selected
-            digest that a tag outside the selection still reaches is not deleted: the record says
-            "status": "kept" and "reason" names the tag. Indexes are deleted before the manifests they
-            list. A record of one platform (reg-manifest --expand) selects its tag's whole image.
+            Reads the whole selection first, resolves each tag to its digest, then lists every \
+            other tag in scope and what it reaches (the platform manifests of an index included). \
+            A selected digest that a tag outside the selection still reaches is not deleted: the \
+            record says "status": "kept" and "reason" names the tag. Indexes are deleted before \
+            the manifests they list. A record of one platform (reg-manifest --expand) selects its \
+            tag's whole image.
 
             Each record comes out with "status":
-              deleted       the manifest (every tag on it) is gone; --tag-only: the tag is gone
+              deleted       gone with every tag on it (--tag-only: the tag alone is gone)
               would-delete  --dry-run: it would be deleted; nothing changed
-              kept          another tag needs it, or the tag moved since the record was made
+              kept          another tag needs it, or the tag moved since it was resolved
               absent        already gone: a re-run after a partial run converges
 
-            --tag-only removes the tag alone. Registries that delete tags (OCI distribution 1.1) do it
-            in one request; elsewhere the tag is pointed at a tiny unique placeholder manifest, which
-            is then deleted by digest (as regctl does). The fallback needs push permission, leaves a
-            2-byte blob for garbage collection, and for a moment the tag serves an empty image.
+            --tag-only removes the tag alone. Registries that delete tags (OCI distribution 1.1) \
+            do it in one request; elsewhere the tag is pointed at a tiny unique placeholder \
+            manifest, which is then deleted by digest (as regctl does). The fallback needs push \
+            permission, leaves a 2-byte blob for garbage collection, and for a moment the tag \
+            serves an empty image.
 
-            Deletion only unlinks manifests: blob space returns when the registry's garbage collection
-            runs. Exit status: 0 when every record ends deleted, would-delete, kept or absent; 1 when
-            some failed; 2 on trouble (a registry that cannot be reached, refuses us, or has deletion
-            disabled: storage.delete.enabled).
+            Deletion only unlinks manifests: blob space returns when the registry's garbage \
+            collection runs. Exit status: 0 when every record ends deleted, would-delete, kept or \
+            absent; 1 when some failed; 2 on trouble (a registry that cannot be reached, refuses \
+            us, or has deletion disabled: storage.delete.enabled).
 
             Examples:
               reg-rm --dry-run 127.0.0.1:5000/team/app:1.0
               reg-tags 127.0.0.1:5000/team/app | reg-select --tag '<1.4' | reg-rm
-              reg-ls r | reg-tags | reg-manifest --config | reg-select --older-than 90d --keep 10 | reg-rm
+              reg-ls r | reg-tags | reg-manifest --config |
+                reg-select --older-than 90d --keep 10 | reg-rm
             """)
 
     @OptionGroup var references: ImageReferenceArguments

@@ -8,18 +8,20 @@ public struct RegSeedCommand: RegTool {
         commandName: "reg-seed",
         abstract: "Fill a registry with small generated images (demo, tests, benchmarks).",
         discussion: """
-            REGISTRY gets --repos repositories named PREFIX00, PREFIX01... with --tags tags each
-            (1.0.0, 1.0.1, ...). REGISTRY/REPO:TAG pushes one image there. Image content derives
-            from repository, tag and --salt, so registries seeded alike serve identical digests, and
-            a different --salt gives a different digest for the same tag. "created" is --newest for
-            the first tag and one day earlier for each tag after it. Writes one record per image.
+            REGISTRY gets --repos repositories named PREFIX00, PREFIX01... with --tags tags each \
+            (1.0.0, 1.0.1, ...). REGISTRY/REPO:TAG pushes one image there. Image content derives \
+            from repository, tag and --salt, so registries seeded alike serve identical digests, \
+            and a different --salt gives a different digest for the same tag. "created" is \
+            --newest for the first tag and one day earlier for each tag after it. Writes one \
+            record per image.
 
             Examples:
               reg-seed http://127.0.0.1:5000 --repos 3 --tags 5 --prefix demo/app
-              reg-seed http://127.0.0.1:5000/team/web:2.0 --platforms linux/amd64,linux/arm64/v8
+              reg-seed http://127.0.0.1:5000/team/web:2.0 \\
+                --platforms linux/amd64,linux/arm64/v8
             """)
 
-    @Argument(help: ArgumentHelp("REGISTRY, or REGISTRY/REPO:TAG for one image.", valueName: "target"))
+    @Argument(help: ArgumentHelp("REGISTRY, or REGISTRY/REPO[:TAG] for one image (tag latest by default).", valueName: "target"))
     var target: String
 
     @Option(help: "Repositories to create.")
@@ -48,7 +50,10 @@ public struct RegSeedCommand: RegTool {
     public init() {}
 
     public func validate() throws {
-        _ = try parseReferences([target])
+        if try parseReferences([target]).first?.digest != nil {
+            throw ValidationError(
+                "\(target): a digest cannot be pushed to: it is what the content hashes to. Name a tag: REGISTRY/REPO:TAG.")
+        }
         guard ImageBuilder.Format(rawValue: format) != nil else { throw ValidationError("--format is oci or docker.") }
         guard repos >= 1, tags >= 1, tags <= 10_000 else {
             throw ValidationError("--repos and --tags take positive numbers (tags at most 10000).")
@@ -76,8 +81,7 @@ public struct RegSeedCommand: RegTool {
         if let newest, let date = RFC3339.parse(newest) { builder.created = date }
         if let repo = reference.repo {
             let tag = reference.tag ?? "latest"
-            // The registry is not part of the seed: the same command gives the same digest anywhere.
-            let image = builder.build(seed: salt.isEmpty ? "\(repo):\(tag)" : salt)
+            let image = builder.build(seed: SeedImages.seed(repo: repo, tag: tag, salt: salt))
             do {
                 let digest = try await SeedImages.push(image, to: reference.registry, repo: repo, tag: tag, context)
                 var record = Record(reference: reference)

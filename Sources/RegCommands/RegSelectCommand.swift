@@ -55,10 +55,13 @@ public struct RegSelectCommand: RegTool {
             or unreadable input.
 
             Examples:
-              reg-ls reg.example | reg-tags | reg-select --repo 'team/*' --tag '<1.4' | reg-rm
-              reg-tags reg.example/app | reg-select --tag '>=1.0,<2.0' --exclude '*-rc*'
-              reg-tags reg.example/app | reg-manifest --config | reg-select --older-than 90d --keep 5
-              reg-ls reg.example | reg-tags | reg-select --exclude 'team/app:latest' --shard 2/4
+              reg-ls r.example | reg-tags | reg-select --repo 'team/*' --tag '<1.4' |
+                reg-rm --dry-run
+              reg-tags r.example/app | reg-select --tag '>=1.0,<2.0' --exclude '*-rc*'
+              reg-tags r.example/app | reg-manifest --config |
+                reg-select --older-than 90d --keep 5
+              reg-ls r.example | reg-tags |
+                reg-select --exclude 'team/app:latest' --shard 2/4
             """)
 
     @Option(
@@ -95,17 +98,21 @@ public struct RegSelectCommand: RegTool {
         help: ArgumentHelp("Leave out tags matching this regular expression, whole.", valueName: "regex"))
     var exclusionRegexes: [String] = []
 
+    // .unconditional: the next argument is the value even when it starts with a dash, so that
+    // -1d gets an answer about ages rather than "Missing value".
     @Option(
-        name: .customLong("older-than"),
+        name: .customLong("older-than"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp("Pass images created before this age (90d, 12h, 2w, 30m, 6mo) or date.", valueName: "age"))
     var olderThan: [String] = []
 
     @Option(
-        name: .customLong("newer-than"),
+        name: .customLong("newer-than"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp("Pass images created after this age or date.", valueName: "age"))
     var newerThan: [String] = []
 
-    @Option(help: ArgumentHelp("Leave out the N newest records of each repository; pass the rest.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Leave out the N newest records of each repository; pass the rest.", valueName: "n"))
     var keep: Int?
 
     @Option(help: ArgumentHelp("What --keep ranks by.", valueName: "version|created"))

@@ -7,10 +7,10 @@ public struct RegTagsCommand: RegTool {
         commandName: "reg-tags",
         abstract: "List the tags of repositories.",
         discussion: """
-            Reads every page of /v2/NAME/tags/list for each repository named as an argument
-            (REGISTRY/REPO) or by the records on standard input, and writes one record per tag:
-            the input record with "tag" added, so fields added upstream pass through.
-            Records that already name a tag or digest, and records with "error", pass through.
+            Reads every page of /v2/NAME/tags/list for each repository named as an argument \
+            (REGISTRY/REPO) or by the records on standard input, and writes one record per tag: \
+            the input record with "tag" added, so fields added upstream pass through. Records \
+            that already name a tag or digest, and records with "error", pass through.
 
             Examples:
               reg-tags 127.0.0.1:5000/team/app

@@ -38,39 +38,47 @@ actor Authenticator {
     }
 
     private let credentials: CredentialStore
+    /// `--insecure`: the user accepts a plain-HTTP token realm for an HTTPS registry.
+    private let allowsPlainRealm: Bool
     private let fetchToken: @Sendable (HTTPRequest) async throws -> HTTPResponse
     /// The challenge each registry answered with, once known.
     private var challenges: [String: AuthChallenge] = [:]
     private var tokens: [TokenKey: Token] = [:]
     private var pending: [TokenKey: Task<Token, any Error>] = [:]
 
-    init(credentials: CredentialStore, fetchToken: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse) {
+    /// - Parameters:
+    ///   - allowsPlainRealm: send credentials to a plain-HTTP token realm named by an HTTPS registry (`--insecure`).
+    init(
+        credentials: CredentialStore, allowsPlainRealm: Bool,
+        fetchToken: @escaping @Sendable (HTTPRequest) async throws -> HTTPResponse
+    ) {
         self.credentials = credentials
+        self.allowsPlainRealm = allowsPlainRealm
         self.fetchToken = fetchToken
     }
 
-    /// The `Authorization` value to send to `host` for `scope`, when the registry's
+    /// The `Authorization` value to send to `registry` for `scope`, when the registry's
     /// scheme is already known; nil before the first challenge.
-    func authorization(host: String, scope: AuthScope) async throws -> String? {
-        guard let challenge = challenges[host] else { return nil }
-        return try await authorization(for: challenge, host: host, scope: scope)
+    func authorization(registry: RegistryAddress, scope: AuthScope) async throws -> String? {
+        guard let challenge = challenges[registry.host] else { return nil }
+        return try await authorization(for: challenge, registry: registry, scope: scope)
     }
 
     /// Learns the registry's scheme from a 401 and returns the `Authorization` to
     /// retry with, or nil when there is nothing better to send.
     /// - Throws: ``RegistryError/unauthenticated`` when no credentials are known for Basic.
     /// - Parameter sent: the `Authorization` the refused request carried.
-    func challenged(host: String, scope: AuthScope, header: String?, sent: String?, what: String) async throws -> String? {
+    func challenged(registry: RegistryAddress, scope: AuthScope, header: String?, sent: String?) async throws -> String? {
         let parsed = header.map(AuthChallenge.parse) ?? []
         guard let challenge = parsed.first(where: { $0.scheme == .bearer }) ?? parsed.first else { return nil }
-        challenges[host] = challenge
-        let key = TokenKey(host: host, scope: scope.value)
+        challenges[registry.host] = challenge
+        let key = TokenKey(host: registry.host, scope: scope.value)
         if challenge.scheme == .bearer, let cached = tokens[key], sent == "Bearer " + cached.value {
             // The token we sent was not enough: fetch a new one. A request that went out
             // before the token was fetched (concurrent first requests) leaves it cached.
             tokens.removeValue(forKey: key)
         }
-        return try await authorization(for: challenge, host: host, scope: scope)
+        return try await authorization(for: challenge, registry: registry, scope: scope)
     }
 
     /// True when credentials are known for `host`, so a refusal means "not allowed"
@@ -79,20 +87,29 @@ actor Authenticator {
         ((try? credentials.credentials(for: host)) ?? nil) != nil
     }
 
-    private func authorization(for challenge: AuthChallenge, host: String, scope: AuthScope) async throws -> String? {
+    private func authorization(for challenge: AuthChallenge, registry: RegistryAddress, scope: AuthScope) async throws
+        -> String?
+    {
         switch challenge.scheme {
         case .basic:
-            return try credentials.credentials(for: host)?.basicAuthorization
+            return try credentials.credentials(for: registry.host)?.basicAuthorization
         case .bearer:
-            return "Bearer " + (try await token(host: host, scope: scope, challenge: challenge).value)
+            return "Bearer " + (try await token(registry: registry, scope: scope, challenge: challenge).value)
         }
     }
 
-    private func token(host: String, scope: AuthScope, challenge: AuthChallenge) async throws -> Token {
-        let key = TokenKey(host: host, scope: scope.value)
+    private func token(registry: RegistryAddress, scope: AuthScope, challenge: AuthChallenge) async throws -> Token {
+        let key = TokenKey(host: registry.host, scope: scope.value)
         if let token = tokens[key], token.expires > Date() { return token }
         if let task = pending[key] { return try await task.value }
-        let credentials = try self.credentials.credentials(for: host)
+        let credentials = try self.credentials.credentials(for: registry.host)
+        if credentials != nil, !registry.plainHTTP, !allowsPlainRealm,
+            let realm = challenge.realm, URLComponents(string: realm)?.scheme?.lowercased() == "http"
+        {
+            // The token request carries the password as HTTP Basic: over plain HTTP, anyone on
+            // the path reads it, although the registry itself was reached over HTTPS.
+            throw RegistryError.plainTextRealm(registry: registry.name, realm: realm)
+        }
         let fetch = fetchToken
         let task = Task {
             try await Authenticator.requestToken(challenge: challenge, scope: scope, credentials: credentials, fetch: fetch)
@@ -120,7 +137,7 @@ actor Authenticator {
         if let credentials { request.setHeader("Authorization", credentials.basicAuthorization) }
         let response = try await fetch(request)
         guard response.isSuccess else {
-            let message = RegistryClient.errorMessage(response.body)
+            let message = RegistryClient.errorMessage(response)
             throw RegistryError.tokenRefused(realm: realm, status: response.status, message: message)
         }
         struct Answer: Decodable {

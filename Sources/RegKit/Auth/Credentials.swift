@@ -17,23 +17,47 @@ public struct Credentials: Sendable, Hashable {
 
 /// Finds the credentials for a registry, first match wins (DESIGN.md):
 /// `--username` with `--password-stdin`, then `REG_USERNAME`/`REG_PASSWORD`, then the
-/// Docker config (`auths`, `credHelpers`, `credsStore`), then anonymous.
+/// Docker config in the Docker CLI's order (`credHelpers` for the host, `credsStore`,
+/// `auths`), then anonymous.
 ///
-/// Credentials are looked up by `host[:port]` and sent only to that registry (and to
-/// the token service its challenge names).
+/// Credentials are looked up by `host[:port]`, without regard to case, and sent only
+/// to that registry (and to the token service its challenge names).
 public final class CredentialStore: Sendable {
-    private let explicit: Credentials?
+    /// Credentials for a host and where they came from.
+    private struct Found: Sendable {
+        var credentials: Credentials?
+        /// For messages: `--username`, `REG_USERNAME/REG_PASSWORD`, a helper or `auths` in a named file.
+        var source: String
+    }
+
+    private let explicit: Found?
+    /// Set when the environment holds half of `REG_USERNAME`/`REG_PASSWORD`, which is ignored: the
+    /// tool says so once, rather than going on anonymously or with the Docker config unannounced.
+    public let environmentWarning: String?
     private let configPath: String?
-    private let cache = Mutex<[String: Credentials?]>([:])
+    private let helperTimeout: Int
+    private let cache = Mutex<[String: Result<Found, CredentialError>]>([:])
 
     /// - Parameters:
     ///   - explicit: from the command line (`--username`, `--password-stdin`).
     ///   - environment: the process environment, for `REG_USERNAME`, `REG_PASSWORD`, `DOCKER_CONFIG`, `HOME`.
-    public init(explicit: Credentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    ///   - helperTimeout: seconds a `docker-credential-*` helper may take before it is stopped (`--timeout`).
+    public init(
+        explicit: Credentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        helperTimeout: Int = 30
+    ) {
+        self.helperTimeout = helperTimeout
+        let user = environment["REG_USERNAME"]
+        let password = environment["REG_PASSWORD"]
+        environmentWarning =
+            explicit != nil || (user == nil) == (password == nil)
+            ? nil
+            : "\(user == nil ? "REG_PASSWORD" : "REG_USERNAME") is set without \(user == nil ? "REG_USERNAME" : "REG_PASSWORD"), so it is ignored: set both, or unset it"
         if let explicit {
-            self.explicit = explicit
-        } else if let user = environment["REG_USERNAME"], let password = environment["REG_PASSWORD"] {
-            self.explicit = Credentials(username: user, password: password)
+            self.explicit = Found(credentials: explicit, source: "--username")
+        } else if let user, let password {
+            self.explicit = Found(
+                credentials: Credentials(username: user, password: password), source: "REG_USERNAME/REG_PASSWORD")
         } else {
             self.explicit = nil
         }
@@ -49,33 +73,53 @@ public final class CredentialStore: Sendable {
     /// The credentials for `host` (`host[:port]`), or nil for anonymous access.
     /// - Throws: ``CredentialError`` when the Docker config or a helper fails.
     public func credentials(for host: String) throws -> Credentials? {
-        if let explicit { return explicit }
-        if let known = cache.withLock({ $0[host] }) { return known }
-        let found = try lookUpDockerConfig(host: host)
-        cache.withLock { $0[host] = .some(found) }
-        return found
+        try found(for: host).credentials
     }
 
-    private func lookUpDockerConfig(host: String) throws -> Credentials? {
-        guard let configPath, FileManager.default.fileExists(atPath: configPath) else { return nil }
+    /// Where the credentials for `host` come from, for messages (never the credentials themselves):
+    /// `--username`, `REG_USERNAME/REG_PASSWORD`, `docker-credential-NAME (credsStore in FILE)`,
+    /// `auths in FILE`, or `anonymous`.
+    public func source(for host: String) -> String {
+        guard let found = try? found(for: host), found.credentials != nil else { return "anonymous" }
+        return found.source
+    }
+
+    private func found(for host: String) throws(CredentialError) -> Found {
+        if let explicit { return explicit }
+        if let known = cache.withLock({ $0[host] }) { return try known.get() }
+        // Failures are remembered too: a helper that hangs is waited for once per run, not per request.
+        let found = Result { () throws(CredentialError) in try lookUpDockerConfig(host: host) }
+        cache.withLock { $0[host] = found }
+        return try found.get()
+    }
+
+    private func lookUpDockerConfig(host: String) throws(CredentialError) -> Found {
+        let anonymous = Found(credentials: nil, source: "anonymous")
+        guard let configPath, FileManager.default.fileExists(atPath: configPath) else { return anonymous }
         let config: DockerConfig
         do {
             config = try JSONDecoder().decode(DockerConfig.self, from: Data(contentsOf: URL(fileURLWithPath: configPath)))
         } catch {
             throw CredentialError.unreadableConfig(path: configPath)
         }
-        if let helper = config.credHelpers?.first(where: { DockerConfig.matches($0.key, host: host) })?.value {
-            return try CredentialHelper(name: helper).get(host: host)
+        // The Docker CLI's order: the host's own helper, then the default store, then what
+        // `auths` holds inline. A helper that has nothing for the host passes to the next.
+        if let helper = config.credHelpers?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
+            let credentials = try CredentialHelper(name: helper, timeout: helperTimeout).get(host: host)
+        {
+            return Found(credentials: credentials, source: "docker-credential-\(helper) (credHelpers in \(configPath))")
+        }
+        if let store = config.credsStore, !store.isEmpty,
+            let credentials = try CredentialHelper(name: store, timeout: helperTimeout).get(host: host)
+        {
+            return Found(credentials: credentials, source: "docker-credential-\(store) (credsStore in \(configPath))")
         }
         if let entry = config.auths?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
             let credentials = try entry.credentials(path: configPath)
         {
-            return credentials
+            return Found(credentials: credentials, source: "auths in \(configPath)")
         }
-        if let store = config.credsStore {
-            return try CredentialHelper(name: store).get(host: host)
-        }
-        return nil
+        return anonymous
     }
 }
 
@@ -86,7 +130,7 @@ struct DockerConfig: Decodable {
         var username: String?
         var password: String?
 
-        func credentials(path: String) throws -> Credentials? {
+        func credentials(path: String) throws(CredentialError) -> Credentials? {
             if let auth, !auth.isEmpty {
                 guard let decoded = Data(base64Encoded: auth).map({ String(decoding: $0, as: UTF8.self) }),
                     let colon = decoded.firstIndex(of: ":")
@@ -102,20 +146,23 @@ struct DockerConfig: Decodable {
     var credHelpers: [String: String]?
     var credsStore: String?
 
-    /// `auths` keys are written `host`, `host:port` or `https://host/v1/`.
+    /// `auths` keys are written `host`, `host:port` or `https://host/v1/`; host names
+    /// compare without regard to case, as DNS does.
     static func matches(_ key: String, host: String) -> Bool {
-        var k = Substring(key)
+        var k = Substring(key.lowercased())
         for prefix in ["https://", "http://"] where k.hasPrefix(prefix) { k = k.dropFirst(prefix.count) }
         if let slash = k.firstIndex(of: "/") { k = k[..<slash] }
-        return k == host
+        return k == host.lowercased()
     }
 }
 
 /// A `docker-credential-NAME` program, asked with `get` and the host on standard input.
 struct CredentialHelper {
     let name: String
+    /// Seconds the helper may take; then it is killed (a helper waiting for a keychain prompt nobody sees).
+    let timeout: Int
 
-    func get(host: String) throws -> Credentials? {
+    func get(host: String) throws(CredentialError) -> Credentials? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["docker-credential-" + name, "get"]
@@ -130,7 +177,18 @@ struct CredentialHelper {
         input.fileHandleForWriting.write(Data(host.utf8))
         try? input.fileHandleForWriting.close()
         do { try process.run() } catch { throw CredentialError.helperFailed(name: name, host: host) }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let answer = HelperOutput()
+        let reader = Thread { [output] in answer.finish(output.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        guard answer.wait(seconds: timeout) else {
+            // Foundation starts the helper in a process group of its own: end it with whatever it
+            // started (a shell script's `sleep` would otherwise hold the pipe open).
+            kill(-process.processIdentifier, SIGKILL)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw CredentialError.helperTimedOut(name: name, host: host, seconds: timeout)
+        }
+        let data = answer.data
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             // Helpers exit non-zero with "credentials not found" for unknown hosts.
@@ -145,12 +203,28 @@ struct CredentialHelper {
     }
 }
 
+/// What a credential helper wrote, handed from the thread that reads it.
+private final class HelperOutput: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private(set) var data = Data()
+
+    func finish(_ data: Data) {
+        self.data = data
+        done.signal()
+    }
+
+    /// True when the output ended within `seconds`.
+    func wait(seconds: Int) -> Bool { done.wait(timeout: .now() + .seconds(seconds)) == .success }
+}
+
 /// Credentials that could not be read.
 public enum CredentialError: Error, CustomStringConvertible {
     /// The Docker config is not valid JSON, or an `auth` entry is not base64 `user:password`.
     case unreadableConfig(path: String)
     /// `docker-credential-NAME get` failed or answered nonsense.
     case helperFailed(name: String, host: String)
+    /// `docker-credential-NAME get` gave no answer within `seconds` (`--timeout`) and was stopped.
+    case helperTimedOut(name: String, host: String, seconds: Int)
 
     public var description: String {
         switch self {
@@ -158,6 +232,9 @@ public enum CredentialError: Error, CustomStringConvertible {
             return "\(path): cannot read the Docker config (invalid JSON or auth entry)"
         case .helperFailed(let name, let host):
             return "docker-credential-\(name) get failed for \(host): is the helper installed and logged in?"
+        case .helperTimedOut(let name, let host, let seconds):
+            return
+                "docker-credential-\(name) get gave no answer for \(host) within \(seconds) s (--timeout) and was stopped: does it wait for a keychain to be unlocked, or for a prompt nobody sees?"
         }
     }
 }

@@ -28,7 +28,11 @@ public struct ImageWalk: Sendable {
     ///   not whole), and ``RegistryError/invalidManifest(reference:reason:)`` for indexes
     ///   nested deeper than ``maxDepth``.
     public func graph(_ repo: String, reference: String, reach: Reach = .everything) async throws -> ImageGraph {
-        let root = try await source.manifest(repo, reference: reference)
+        try await graph(repo, from: try await source.manifest(repo, reference: reference), reach: reach)
+    }
+
+    /// The same walk from a root manifest already read (and checked) by the caller.
+    public func graph(_ repo: String, from root: ImageNode, reach: Reach = .everything) async throws -> ImageGraph {
         var listed: [Digest] = []
         var seen: Set<Digest> = [root.digest]
         var nodes: [Digest: ImageNode] = [:]

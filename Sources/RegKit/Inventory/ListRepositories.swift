@@ -18,12 +18,18 @@ public struct ListRepositories: Sendable {
                             record.repo = repo
                             return record
                         })
-                    context.diagnostics.progress("\(registry.written): \(count) repositories")
+                    context.diagnostics.progress("\(registry.name): \(count) repositories")
                 }
+            } catch RegistryError.notFound {
+                // A registry may serve no catalog (Docker Hub, GHCR, pull-through caches): that is
+                // an answer about this registry, not trouble reaching it.
+                context.diagnostics.error(
+                    "\(registry.name) serves no catalog (HTTP 404 for /v2/_catalog): list a repository's tags with reg-tags \(registry.name)/REPO",
+                    status: 1)
             } catch {
                 context.diagnostics.error("\(error)", status: 2)
             }
-            context.diagnostics.verbose("\(registry.written): \(count) repositories in all")
+            context.diagnostics.verbose("\(registry.name): \(count) repositories in all")
         }
     }
 }

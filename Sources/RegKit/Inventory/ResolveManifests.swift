@@ -20,26 +20,68 @@ public struct ResolveManifests: Sendable {
 
     public init(options: Options) { self.options = options }
 
+    /// The manifest a record names, by HEAD (`body` false) or GET, checked.
+    ///
+    /// A record names its tag, or else its digest. One that names both (`REG/REPO:TAG@DIGEST`, or
+    /// a record that was resolved before) names the digest, as docker and skopeo read it, and the
+    /// tag must still point at it: the request by tag answers that. A platform record (with `index`,
+    /// from `--expand`) names its platform's manifest, and its tag must point at its index.
+    /// - Throws: ``RegistryError/tagMoved(reference:points:expected:)`` when the tag points elsewhere.
+    static func fetch(_ record: Record, client: RegistryClient, body: Bool) async throws -> (head: ManifestHead, body: Data?) {
+        let registry = try record.registryAddress()
+        let repo = try record.repository()
+        let tag = try record.stringField("tag")
+        let digest = try record.stringField("digest")
+        guard var reference = tag ?? digest else {
+            throw RecordFieldError.missing("tag or digest", in: record, hint: "pipe through reg-tags first")
+        }
+        var pinned: Digest?
+        if let tag, let digest {
+            guard let parsed = Digest(digest) else { throw RecordFieldError.invalidDigest(digest, in: record) }
+            pinned = parsed
+            if let index = try record.stringField("index").flatMap(Digest.init) {
+                let head = try await client.head(registry, repo: repo, reference: tag)
+                guard head.digest == index else {
+                    throw RegistryError.tagMoved(
+                        reference: ImageReference.display(registry, repo, tag), points: head.digest.description,
+                        expected: index.description)
+                }
+                reference = parsed.description
+            }
+        }
+        let found: (head: ManifestHead, body: Data?)
+        if body {
+            found = try await client.manifest(registry, repo: repo, reference: reference)
+        } else {
+            found = (try await client.head(registry, repo: repo, reference: reference), nil)
+        }
+        if let pinned, found.head.digest != pinned {
+            throw RegistryError.tagMoved(
+                reference: ImageReference.display(registry, repo, reference), points: found.head.digest.description,
+                expected: pinned.description)
+        }
+        return found
+    }
+
     /// The records for one input record.
     public func resolve(_ record: Record, _ context: ToolContext) async -> [Record] {
         guard record.error == nil else { return [record] }
         do {
-            let registry = try record.registryAddress()
-            let repo = try record.repository()
-            guard let reference = record.tag ?? record.digest else {
-                throw RecordFieldError.missing("tag or digest", in: record, hint: "pipe through reg-tags first")
-            }
             let client = context.client
             var resolved = record
             guard options.config || options.expand else {
-                let head = try await client.head(registry, repo: repo, reference: reference)
-                resolved.describe(head)
+                resolved.describe(try await Self.fetch(record, client: client, body: false).head)
                 return [resolved]
             }
+            let registry = try record.registryAddress()
+            let repo = try record.repository()
+            let fetched = try await Self.fetch(record, client: client, body: true)
+            let bytes = fetched.body ?? Data()
+            let root = ImageNode(
+                head: fetched.head, bytes: bytes, manifest: try Manifest.parse(bytes, reference: record.displayName))
             let source = RegistryStore(registry: registry, client: client)
             let graph = try await ImageWalk(source: source).graph(
-                repo, reference: reference, reach: options.config ? .everything : .indexes)
-            let root = graph.root
+                repo, from: root, reach: options.config ? .everything : .indexes)
             resolved.describe(root.head)
             guard !MediaType.isSchema1(root.head.mediaType) else { return [resolved] }
             guard root.isIndex else {
@@ -115,13 +157,14 @@ extension ResolveManifests {
     where Input.Element == Record {
         do {
             for try await record in input {
+                if let error = record.error {
+                    // Not a manifest to fetch, and raw output has no room for the record: say so, and
+                    // let the exit status keep the failure upstream.
+                    context.diagnostics.error("\(record.displayName): not fetched: the record carries an error (\(error))")
+                    continue
+                }
                 do {
-                    let registry = try record.registryAddress()
-                    let repo = try record.repository()
-                    guard let reference = record.digest ?? record.tag else {
-                        throw RecordFieldError.missing("tag or digest", in: record, hint: "pipe through reg-tags first")
-                    }
-                    let (_, body) = try await context.client.manifest(registry, repo: repo, reference: reference)
+                    let body = try await Self.fetch(record, client: context.client, body: true).body ?? Data()
                     context.output.write(bytes: body)
                     if body.last != UInt8(ascii: "\n") { context.output.write(bytes: [UInt8(ascii: "\n")]) }
                     context.output.flush()

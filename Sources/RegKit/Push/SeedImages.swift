@@ -50,7 +50,7 @@ public struct SeedImages: Sendable {
             var builder = base
             let index = Self.tagIndex(record.tag ?? "")
             builder.created = base.created.addingTimeInterval(-86_400 * Double(index))
-            let image = builder.build(seed: "\(salt)/\(record.repo ?? "")/\(record.tag ?? "")")
+            let image = builder.build(seed: SeedImages.seed(repo: record.repo ?? "", tag: record.tag ?? "", salt: salt))
             do {
                 let digest = try await copier.copy(
                     from: BuiltImageSource(image), repo: "", reference: "latest", to: record.repo ?? "", tag: record.tag
@@ -79,6 +79,11 @@ public struct SeedImages: Sendable {
         let copier = ImageCopier(target: RegistryStore(registry: registry, client: context.client))
         return try await copier.copy(from: BuiltImageSource(image), repo: "", reference: "latest", to: repo, tag: tag).digest
     }
+
+    /// What an image's content derives from: repository, tag and salt, never the registry, so the
+    /// same command gives the same digest anywhere, one image or many, and one salt gives each
+    /// repository and tag its own image.
+    public static func seed(repo: String, tag: String, salt: String) -> String { "\(salt)/\(repo)/\(tag)" }
 
     private static func tagIndex(_ tag: String) -> Int {
         let parts = tag.split(separator: ".").compactMap { Int($0) }

@@ -7,8 +7,12 @@
 /// Reads lines from a file descriptor in large chunks with `read(2)`.
 ///
 /// `readLine()` is four times slower on large inputs and `FileHandle` twenty times
-/// (see NOTES.md); this reader keeps one 256 KiB buffer and splits on `\n`.
+/// (see NOTES.md); this reader keeps one 256 KiB buffer and splits on `\n`. A UTF-8
+/// byte order mark at the start of the first line is skipped.
 public final class LineReader {
+    /// The UTF-8 byte order mark that some editors, and PowerShell's `>`, write at the start of a file.
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var start = 0
@@ -29,20 +33,26 @@ public final class LineReader {
             if let nl = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
                 var end = nl
                 if end > start && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                let line = String(decoding: buffer[start..<end], as: UTF8.self)
+                let line = decode(buffer[start..<end])
                 start = nl + 1
                 lineNumber += 1
                 return line
             }
             if atEOF {
                 guard start < buffer.count else { return nil }
-                let line = String(decoding: buffer[start...], as: UTF8.self)
+                let line = decode(buffer[start...])
                 start = buffer.count
                 lineNumber += 1
                 return line
             }
             try fill()
         }
+    }
+
+    /// The text of the line about to be returned; the first one without a byte order mark.
+    private func decode(_ bytes: ArraySlice<UInt8>) -> String {
+        let text = lineNumber == 0 && bytes.starts(with: LineReader.byteOrderMark) ? bytes.dropFirst(3) : bytes
+        return String(decoding: text, as: UTF8.self)
     }
 
     private func fill() throws {

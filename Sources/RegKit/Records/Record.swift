@@ -122,9 +122,10 @@ extension Record {
         set { self["platforms"] = newValue.map { .array($0.map(JSONValue.string)) } }
     }
 
-    /// `registry/repo:tag` or `registry/repo@digest`, for messages.
+    /// `registry/repo:tag` or `registry/repo@digest`, for messages; the registry by its
+    /// normalised name (``RegistryAddress/name``), so `http://host:5000/` gives no `//`.
     public var displayName: String {
-        var s = registry ?? "?"
+        var s = registry.map { (try? RegistryAddress($0))?.name ?? $0 } ?? "?"
         if let repo { s += "/" + repo }
         if let tag { s += ":" + tag } else if let digest { s += "@" + digest }
         return s

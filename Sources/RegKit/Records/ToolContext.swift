@@ -72,29 +72,54 @@ extension Record {
     }
 
     /// The registry this record names.
-    /// - Throws: ``RecordFieldError`` when the field is missing, ``ReferenceError`` when it is invalid.
+    /// - Throws: ``RecordFieldError`` when the field is missing or not a string, ``ReferenceError`` when it is invalid.
     public func registryAddress() throws -> RegistryAddress {
-        guard let registry else {
+        guard let registry = try stringField("registry") else {
             throw RecordFieldError.missing("registry", in: self, hint: "records come from reg-ls or reg-tags")
         }
         return try RegistryAddress(registry)
     }
 
     /// The repository this record names.
+    /// - Throws: ``RecordFieldError`` when the field is missing or not a string.
     public func repository() throws -> String {
-        guard let repo else { throw RecordFieldError.missing("repo", in: self, hint: "records come from reg-ls or reg-tags") }
+        guard let repo = try stringField("repo") else {
+            throw RecordFieldError.missing("repo", in: self, hint: "records come from reg-ls or reg-tags")
+        }
         return repo
+    }
+
+    /// The string in field `name`, or nil when the record lacks it (or holds null there).
+    /// - Throws: ``RecordFieldError/notAString(_:in:found:)`` when it holds a number, a list or an object.
+    public func stringField(_ name: String) throws(RecordFieldError) -> String? {
+        switch self[name] {
+        case nil, .null: return nil
+        case .string(let text): return text
+        case .bool(let b): throw .notAString(name, in: self, found: "true or false (\(b))")
+        case .int(let i): throw .notAString(name, in: self, found: "a number (\(i))")
+        case .double(let d): throw .notAString(name, in: self, found: "a number (\(d))")
+        case .array: throw .notAString(name, in: self, found: "a list")
+        case .object: throw .notAString(name, in: self, found: "an object")
+        }
     }
 }
 
-/// A record that lacks a field the tool needs.
+/// A record that lacks a field the tool needs, or holds something else than a string there.
 public enum RecordFieldError: Error, CustomStringConvertible {
     case missing(String, in: Record, hint: String)
+    /// `found` says what is there instead: `a number (5301)`.
+    case notAString(String, in: Record, found: String)
+    /// A `digest` next to a `tag` that is not `sha256:` and 64 lower-case hex digits.
+    case invalidDigest(String, in: Record)
 
     public var description: String {
         switch self {
         case .missing(let field, let record, let hint):
             return "\(record.displayName): record has no \(field) (\(hint))"
+        case .notAString(let field, let record, let found):
+            return "\(record.displayName): field \(field) is \(found), not a string: write it in double quotes"
+        case .invalidDigest(let digest, let record):
+            return "\(record.displayName): digest '\(digest)' is not sha256: and 64 lower-case hex digits"
         }
     }
 }

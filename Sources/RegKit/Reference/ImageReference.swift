@@ -72,7 +72,7 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     public var manifestReference: String? { digest?.description ?? tag }
 
     public var description: String {
-        var s = registry.written
+        var s = registry.name
         if let repo { s += "/" + repo }
         if let tag { s += ":" + tag }
         if let digest { s += "@" + digest.description }

@@ -1,16 +1,21 @@
 public import Foundation
 
-/// How the client talks to registries: TLS, retries and how many requests at once.
+/// How the client talks to registries: TLS, retries, how many requests at once and how long to wait.
 public struct ClientOptions: Sendable {
     public var tls: TLSOptions
     public var retry: RetryPolicy
     /// Requests in flight at most (`--jobs`).
     public var jobs: Int
+    /// Seconds a connection may take to open, and a request may go without sending or receiving a
+    /// byte, before the attempt fails (`--timeout`). Not a limit on the whole transfer: a large blob
+    /// that keeps arriving takes as long as it takes.
+    public var timeout: Int
 
-    public init(tls: TLSOptions = .init(), retry: RetryPolicy = .init(), jobs: Int = 8) {
+    public init(tls: TLSOptions = .init(), retry: RetryPolicy = .init(), jobs: Int = 8, timeout: Int = 30) {
         self.tls = tls
         self.retry = retry
         self.jobs = jobs
+        self.timeout = timeout
     }
 }
 
@@ -34,6 +39,7 @@ public struct ManifestHead: Sendable, Hashable {
 /// paging, digest checks and errors that name the input.
 public final class RegistryClient: Sendable {
     public let options: ClientOptions
+    private let credentials: CredentialStore
     private let limiter: AsyncLimiter
     private let authenticator: Authenticator
     private let log: @Sendable (String) -> Void
@@ -44,12 +50,11 @@ public final class RegistryClient: Sendable {
         options: ClientOptions = .init(), credentials: CredentialStore, log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.options = options
+        self.credentials = credentials
         self.limiter = AsyncLimiter(options.jobs)
         self.log = log
-        let tls = options.tls
-        let retry = options.retry
-        self.authenticator = Authenticator(credentials: credentials) { request in
-            try await RegistryClient.performWithRetries(request, tls: tls, retry: retry, log: log)
+        self.authenticator = Authenticator(credentials: credentials, allowsPlainRealm: options.tls.insecure) { request in
+            try await RegistryClient.performWithRetries(request, options: options, log: log)
         }
     }
 
@@ -65,42 +70,42 @@ public final class RegistryClient: Sendable {
         let ownHost = TransportError.hostPart(of: request.url).lowercased() == registry.host.lowercased()
         return try await limiter.run {
             var request = request
-            if ownHost, let authorization = try await authenticator.authorization(host: registry.host, scope: scope) {
+            if ownHost, let authorization = try await authenticator.authorization(registry: registry, scope: scope) {
                 request.setHeader("Authorization", authorization)
             }
-            var response = try await RegistryClient.performWithRetries(request, tls: options.tls, retry: options.retry, log: log)
+            var response = try await RegistryClient.performWithRetries(request, options: options, log: log)
             if response.status == 401 && ownHost {
                 let challenge = response.header("WWW-Authenticate")
                 if let authorization = try await authenticator.challenged(
-                    host: registry.host, scope: scope, header: challenge, sent: request.header("Authorization"), what: what),
+                    registry: registry, scope: scope, header: challenge, sent: request.header("Authorization")),
                     authorization != request.header("Authorization")
                 {
                     request.setHeader("Authorization", authorization)
                     request.sink?.reset()
-                    response = try await RegistryClient.performWithRetries(
-                        request, tls: options.tls, retry: options.retry, log: log)
+                    response = try await RegistryClient.performWithRetries(request, options: options, log: log)
                 } else if request.header("Authorization") == nil {
-                    throw RegistryError.unauthenticated(registry: registry.written, what: what)
+                    throw RegistryError.unauthenticated(registry: registry.name, what: what)
                 }
                 if response.status == 401 {
                     guard await authenticator.hasCredentials(host: registry.host) else {
-                        throw RegistryError.unauthenticated(registry: registry.written, what: what)
+                        throw RegistryError.unauthenticated(registry: registry.name, what: what)
                     }
-                    throw RegistryError.denied(registry: registry.written, what: what, action: scope.actions, status: 401)
+                    throw denied(registry, scope: scope, what: what, status: 401)
                 }
             }
             return response
         }
     }
 
-    static func performWithRetries(
-        _ request: HTTPRequest, tls: TLSOptions, retry: RetryPolicy, log: @Sendable (String) -> Void
-    ) async throws -> HTTPResponse {
+    static func performWithRetries(_ request: HTTPRequest, options: ClientOptions, log: @Sendable (String) -> Void)
+        async throws -> HTTPResponse
+    {
+        let retry = options.retry
         var attempt = 0
         while true {
             let pause: Double
             do {
-                let response = try await CurlEngine.shared.perform(request, tls: tls)
+                let response = try await CurlEngine.shared.perform(request, tls: options.tls, timeout: options.timeout)
                 guard RetryPolicy.isRetryable(status: response.status), attempt < retry.retries else { return response }
                 pause = retry.delay(attempt: attempt, retryAfter: response.header("Retry-After"))
                 log(
@@ -127,12 +132,21 @@ public final class RegistryClient: Sendable {
         case 404:
             return .notFound(what: what, code: code)
         case 401, 403:
-            return .denied(registry: registry.written, what: what, action: scope.actions, status: response.status)
+            return denied(registry, scope: scope, what: what, status: response.status)
         case 405 where method == .delete:
-            return .deletionDisabled(registry: registry.written)
+            return .deletionDisabled(registry: registry.name)
         default:
-            return .unexpected(what: what, status: response.status, message: RegistryClient.errorMessage(response.body))
+            return .unexpected(what: what, status: response.status, message: RegistryClient.errorMessage(response))
         }
+    }
+
+    /// A 401 or 403 that means "not allowed": names the permission and where the credentials came from.
+    private func denied(_ registry: RegistryAddress, scope: AuthScope, what: String, status: Int) -> RegistryError {
+        // Repository scopes read well as their actions ("pull", "delete"); others by their name.
+        let permission = scope.value.hasPrefix("repository:") ? scope.actions : scope.value
+        return .denied(
+            registry: registry.name, what: what, action: permission, status: status,
+            credentials: credentials.source(for: registry.host))
     }
 
     private struct ErrorBody: Decodable {
@@ -148,11 +162,20 @@ public final class RegistryClient: Sendable {
         (try? JSONDecoder().decode(ErrorBody.self, from: body))?.errors?.first?.code
     }
 
-    /// `CODE: message` from a registry error body, or the body's first line.
+    /// What an error answer says, in one line: what its body says (below), or when that is
+    /// nothing readable, the status line's reason phrase (`Bad Gateway`).
+    static func errorMessage(_ response: HTTPResponse) -> String {
+        let text = errorMessage(response.body)
+        return text.isEmpty ? response.reason : text
+    }
+
+    /// `CODE: message` from a registry error body; the `<title>` of an HTML page (a proxy's or
+    /// load balancer's error page), or nothing when it has none; else the body's first line.
     static func errorMessage(_ body: Data) -> String {
         if let entry = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.errors?.first {
             return [entry.code, entry.message].compactMap { $0 }.joined(separator: ": ")
         }
+        if let markup = HTMLText(body) { return markup.title ?? "" }
         let text = String(decoding: body.prefix(200), as: UTF8.self)
         return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
     }
@@ -215,7 +238,7 @@ public final class RegistryClient: Sendable {
     /// Lists the repositories of `registry`, page by page, as the pages arrive.
     public func catalog(_ registry: RegistryAddress, each: ([String]) async throws -> Void) async throws {
         try await pages(
-            registry.baseURL + "/v2/_catalog", registry: registry, scope: .catalog, what: "\(registry.written) catalog",
+            registry.baseURL + "/v2/_catalog", registry: registry, scope: .catalog, what: "\(registry.name) catalog",
             as: CatalogPage.self, entries: { $0.repositories ?? [] }, each: each)
     }
 
@@ -224,7 +247,7 @@ public final class RegistryClient: Sendable {
     public func tags(_ registry: RegistryAddress, repo: String, each: ([String]) async throws -> Void) async throws {
         try await pages(
             registry.baseURL + "/v2/\(repo)/tags/list", registry: registry, scope: .pull(repo),
-            what: "\(registry.written)/\(repo)", as: TagsPage.self, entries: { $0.tags ?? [] }, each: each)
+            what: "\(registry.name)/\(repo)", as: TagsPage.self, entries: { $0.tags ?? [] }, each: each)
     }
 
     // MARK: - Manifests
@@ -325,7 +348,7 @@ public final class RegistryClient: Sendable {
     public func blob(_ registry: RegistryAddress, repo: String, digest: Digest, into sink: (any BodySink)? = nil) async throws
         -> Int64
     {
-        let what = "\(registry.written)/\(repo)@\(digest)"
+        let what = "\(registry.name)/\(repo)@\(digest)"
         let hashing = DigestingSink(next: sink)
         let request = HTTPRequest(.get, registry.baseURL + "/v2/\(repo)/blobs/\(digest)", sink: hashing)
         let response = try await send(request, to: registry, scope: .pull(repo), what: what)
@@ -341,7 +364,7 @@ public final class RegistryClient: Sendable {
 
     /// True when the repository already holds the blob.
     public func blobExists(_ registry: RegistryAddress, repo: String, digest: Digest) async throws -> Bool {
-        let what = "\(registry.written)/\(repo)@\(digest)"
+        let what = "\(registry.name)/\(repo)@\(digest)"
         let request = HTTPRequest(.head, registry.baseURL + "/v2/\(repo)/blobs/\(digest)")
         let response = try await send(request, to: registry, scope: .push(repo), what: what)
         if response.status == 404 { return false }
@@ -363,7 +386,7 @@ public final class RegistryClient: Sendable {
     public func startUpload(_ registry: RegistryAddress, repo: String, mount: (digest: Digest, from: String)? = nil)
         async throws -> UploadStart
     {
-        let what = "\(registry.written)/\(repo) upload"
+        let what = "\(registry.name)/\(repo) upload"
         var url = registry.baseURL + "/v2/\(repo)/blobs/uploads/"
         var scope = AuthScope.push(repo)
         if let mount {
@@ -383,7 +406,7 @@ public final class RegistryClient: Sendable {
     public func finishUpload(_ registry: RegistryAddress, repo: String, session: String, digest: Digest, body: any BodySource)
         async throws
     {
-        let what = "\(registry.written)/\(repo)@\(digest) upload"
+        let what = "\(registry.name)/\(repo)@\(digest) upload"
         let url = session + (session.contains("?") ? "&" : "?") + "digest=" + digest.description
         let put = HTTPRequest(.put, url, headers: [("Content-Type", "application/octet-stream")], body: body)
         let done = try await send(put, to: registry, scope: .push(repo), what: what)
@@ -394,6 +417,6 @@ public final class RegistryClient: Sendable {
 extension ImageReference {
     /// `registry/repo:tag` or `registry/repo@digest`, for messages.
     static func display(_ registry: RegistryAddress, _ repo: String, _ reference: String) -> String {
-        "\(registry.written)/\(repo)\(reference.hasPrefix("sha256:") ? "@" : ":")\(reference)"
+        "\(registry.name)/\(repo)\(reference.hasPrefix("sha256:") ? "@" : ":")\(reference)"
     }
 }

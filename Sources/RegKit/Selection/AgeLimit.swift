@@ -28,6 +28,16 @@ public struct AgeLimit: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``SelectionError/invalidAge(_:reason:)``.
     public init(_ text: String) throws(SelectionError) {
         self.text = text
+        if text.hasPrefix("--") {
+            throw .invalidAge(text, reason: "that is an option, not an age: --older-than and --newer-than need a value")
+        }
+        if text.hasPrefix("-") {
+            let age = text.dropFirst()
+            throw .invalidAge(
+                text,
+                reason: "an age counts back from now and cannot be negative: \(age) already means "
+                    + "created more than \(age) ago with --older-than, and less with --newer-than")
+        }
         if let instant = Timestamp(rfc3339: text) ?? Timestamp(date: text) {
             kind = .instant(instant)
             return

@@ -74,6 +74,10 @@ public struct SelectOperation {
     private func decode(
         _ bytes: UnsafeBufferPointer<UInt8>, number: Int, name: String
     ) -> (text: String, record: Record)? {
+        var bytes = bytes
+        if number == 1 && bytes.starts(with: LineReader.byteOrderMark) {
+            bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3))
+        }
         if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return nil }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             diagnostics.error("\(name):\(number): not valid UTF-8; line skipped")

@@ -29,10 +29,11 @@ final class CurlEngine: @unchecked Sendable {
     }
 
     /// Sends `request` and waits for the whole response.
+    /// - Parameter timeout: seconds to connect, and seconds the transfer may stall (see ``ClientOptions/timeout``).
     /// - Throws: ``TransportError`` when no HTTP answer came.
-    func perform(_ request: HTTPRequest, tls: TLSOptions) async throws -> HTTPResponse {
+    func perform(_ request: HTTPRequest, tls: TLSOptions, timeout: Int) async throws -> HTTPResponse {
         try await withCheckedThrowingContinuation { continuation in
-            let transfer = Transfer(request: request, tls: tls, continuation: continuation)
+            let transfer = Transfer(request: request, tls: tls, timeout: timeout, continuation: continuation)
             incoming.withLock { $0.append(transfer) }
             curl_multi_wakeup(multi)
         }
@@ -67,18 +68,23 @@ final class CurlEngine: @unchecked Sendable {
 private final class Transfer: @unchecked Sendable {
     let request: HTTPRequest
     let tls: TLSOptions
+    let timeout: Int
     let continuation: CheckedContinuation<HTTPResponse, any Error>
     var handle: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
     var headers: [(name: String, value: String)] = []
+    var reason = ""
     var errorBody = Data()
     var sinkRefused = false
     var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     let memory: MemorySink?
 
-    init(request: HTTPRequest, tls: TLSOptions, continuation: CheckedContinuation<HTTPResponse, any Error>) {
+    init(
+        request: HTTPRequest, tls: TLSOptions, timeout: Int, continuation: CheckedContinuation<HTTPResponse, any Error>
+    ) {
         self.request = request
         self.tls = tls
+        self.timeout = timeout
         self.continuation = continuation
         self.memory = request.sink == nil ? MemorySink() : nil
     }
@@ -94,10 +100,12 @@ private final class Transfer: @unchecked Sendable {
         reg_easy_setopt_string(h, CURLOPT_URL, request.url)
         reg_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         reg_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, &errorBuffer)
-        reg_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT, 30)
-        // A stalled transfer (under 1 byte/s for a minute) fails and is retried.
+        // --timeout bounds the connection (TLS handshake included) and any stall after it: a
+        // transfer that moves less than 1 byte/s for that long fails (and is retried). No limit
+        // on the total time, so a large blob that keeps arriving is never cut off.
+        reg_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT, timeout)
         reg_easy_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1)
-        reg_easy_setopt_long(h, CURLOPT_LOW_SPEED_TIME, 60)
+        reg_easy_setopt_long(h, CURLOPT_LOW_SPEED_TIME, timeout)
         reg_easy_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "")
         reg_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         reg_easy_setopt_long(h, CURLOPT_PIPEWAIT, 1)
@@ -178,6 +186,9 @@ private final class Transfer: @unchecked Sendable {
         if line.hasPrefix("HTTP/") {
             headers.removeAll()  // a new response (after a redirect or a 100)
             errorBody.removeAll()
+            // "HTTP/1.1 502 Bad Gateway": the reason phrase is what follows the code.
+            let parts = line.split(separator: " ", maxSplits: 2)
+            reason = parts.count == 3 ? String(parts[2]) : ""
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
@@ -205,7 +216,8 @@ private final class Transfer: @unchecked Sendable {
         let body = (200..<300).contains(status) ? (memory?.data ?? Data()) : errorBody
         continuation.resume(
             returning: HTTPResponse(
-                status: status, headers: headers, body: body, url: effective.map { String(cString: $0) } ?? request.url))
+                status: status, headers: headers, body: body, url: effective.map { String(cString: $0) } ?? request.url,
+                reason: reason))
     }
 
     private func error(for code: CURLcode) -> TransportError {
@@ -223,7 +235,13 @@ private final class Transfer: @unchecked Sendable {
             kind = .resolve
         case CURLE_WRITE_ERROR where sinkRefused:
             kind = .bodyRejected
-        case CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_RECV_ERROR, CURLE_SEND_ERROR,
+        case CURLE_OPERATION_TIMEDOUT:
+            // A connection was made when curl timed it (this transfer's, or a reused one): the
+            // server went quiet. Else the connection itself did not open in time.
+            var connected: curl_off_t = 0
+            reg_easy_getinfo_off(handle, CURLINFO_CONNECT_TIME_T, &connected)
+            kind = connected > 0 || detail.contains("too slow") ? .noAnswer(seconds: timeout) : .connectTimeout(seconds: timeout)
+        case CURLE_COULDNT_CONNECT, CURLE_RECV_ERROR, CURLE_SEND_ERROR,
             CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
             kind = .connection
         default:

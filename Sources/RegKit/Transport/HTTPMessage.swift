@@ -47,12 +47,15 @@ public struct HTTPResponse: Sendable {
     public var body: Data
     /// The URL that answered, after redirects.
     public var url: String
+    /// The reason phrase of the status line (`Bad Gateway`); empty over HTTP/2, which has none.
+    public var reason: String
 
-    public init(status: Int, headers: [(name: String, value: String)], body: Data, url: String) {
+    public init(status: Int, headers: [(name: String, value: String)], body: Data, url: String, reason: String = "") {
         self.status = status
         self.headers = headers
         self.body = body
         self.url = url
+        self.reason = reason
     }
 
     /// The first value of header `name` (any case).

@@ -6,6 +6,10 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// Could not connect, or the connection broke; worth a retry.
         case connection
+        /// No connection within `seconds` (`--timeout`); worth a retry.
+        case connectTimeout(seconds: Int)
+        /// Connected, but the server sent nothing for `seconds` (`--timeout`); worth a retry.
+        case noAnswer(seconds: Int)
         /// The host name does not resolve.
         case resolve
         /// An HTTPS request met a server that speaks plain HTTP.
@@ -33,7 +37,12 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Worth another try after a pause.
-    public var isTransient: Bool { kind == .connection }
+    public var isTransient: Bool {
+        switch kind {
+        case .connection, .connectTimeout, .noAnswer: return true
+        default: return false
+        }
+    }
 
     public var description: String {
         let host = TransportError.hostPart(of: url)
@@ -46,6 +55,11 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
             return "\(host): host name does not resolve (\(detail))"
         case .connection:
             return "\(host): cannot connect (\(detail))"
+        case .connectTimeout(let seconds):
+            return "\(host): cannot connect within \(seconds) s (--timeout); is the address right, and the registry up?"
+        case .noAnswer(let seconds):
+            return
+                "\(host): connected, but no answer within \(seconds) s (--timeout): the registry, or a proxy in front of it, hangs; raise --timeout if it is only slow"
         case .tls:
             return "\(host): TLS failed (\(detail))"
         case .bodyRejected:

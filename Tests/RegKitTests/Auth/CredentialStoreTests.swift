@@ -21,6 +21,7 @@ struct CredentialStoreTests {
               unknown*) echo "credentials not found in native keychain"; exit 1 ;;
               broken*) echo "the keychain is locked" ; exit 1 ;;
               garbage*) echo "this is not JSON"; exit 0 ;;
+              slow*) sleep 30; exit 1 ;;
             esac
             printf '{"ServerURL":"%s","Username":"%s","Secret":"secret-for-%s"}\\n' "$host" "$(basename "$0")" "$host"
 
@@ -69,6 +70,24 @@ struct CredentialStoreTests {
         #expect(try both.credentials(for: "r.example") == Credentials(username: "env", password: "p2"))
         let userOnly = try makeStore(config: config, extra: ["REG_USERNAME": "env"])
         #expect(try userOnly.credentials(for: "r.example") == Credentials(username: "config", password: "pw"))
+        #expect(both.environmentWarning == nil)
+    }
+
+    @Test("half of REG_USERNAME/REG_PASSWORD is ignored, and the store says so, naming the variables only")
+    func halfAPair() throws {
+        let userOnly = try makeStore(config: "{}", extra: ["REG_USERNAME": "env"])
+        #expect(
+            userOnly.environmentWarning == "REG_USERNAME is set without REG_PASSWORD, so it is ignored: set both, or unset it")
+        let passwordOnly = try makeStore(config: "{}", extra: ["REG_PASSWORD": "s3cret"])
+        #expect(
+            passwordOnly.environmentWarning == "REG_PASSWORD is set without REG_USERNAME, so it is ignored: set both, or unset it"
+        )
+        #expect(try passwordOnly.credentials(for: "r.example") == nil)
+        // --username wins over the environment anyway: nothing to warn about.
+        let flagged = try makeStore(
+            config: "{}", explicit: Credentials(username: "u", password: "p"), extra: ["REG_USERNAME": "env"])
+        #expect(flagged.environmentWarning == nil)
+        #expect(try makeStore(config: "{}").environmentWarning == nil)
     }
 
     @Test("auths: base64 user:password, keyed host, host:port, https://host/v1/ or http://host:port")
@@ -143,10 +162,13 @@ struct CredentialStoreTests {
         #expect(try store.credentials(for: "unknown.example") == nil)
     }
 
-    @Test("credsStore: asked for any host that auths does not answer")
+    @Test("Docker's order: credHelpers for the host, then credsStore, then auths; each passes on what it lacks")
     func credsStore() throws {
         let config = """
-            {"auths": {"stored.example": {}, "inline.example": {"auth": "\(base64("inline:p"))"}}, "credsStore": "store"}
+            {"auths": {"stored.example": {}, "inline.example": {"auth": "\(base64("inline:p"))"},
+                       "unknown-inline.example": {"auth": "\(base64("fallback:p"))"}},
+             "credHelpers": {"helped.example": "test", "unknown-helped.example": "test"},
+             "credsStore": "store"}
             """
         let store = try makeStore(config: config)
         #expect(
@@ -155,8 +177,33 @@ struct CredentialStoreTests {
         #expect(
             try store.credentials(for: "127.0.0.1:5001")
                 == Credentials(username: "docker-credential-store", password: "secret-for-127.0.0.1:5001"))
-        #expect(try store.credentials(for: "inline.example") == Credentials(username: "inline", password: "p"))
+        // The store comes before what auths holds inline, as in the Docker CLI.
+        #expect(
+            try store.credentials(for: "inline.example")
+                == Credentials(username: "docker-credential-store", password: "secret-for-inline.example"))
+        #expect(
+            try store.credentials(for: "helped.example")
+                == Credentials(username: "docker-credential-test", password: "secret-for-helped.example"))
+        // Neither helper knows the host: auths answers; nobody does: anonymous.
+        #expect(try store.credentials(for: "unknown-inline.example") == Credentials(username: "fallback", password: "p"))
+        #expect(try store.credentials(for: "unknown-helped.example") == nil)
         #expect(try store.credentials(for: "unknown.example:443") == nil)
+    }
+
+    @Test("hosts are looked up without regard to case, in auths and credHelpers")
+    func caseInsensitiveHosts() throws {
+        let config = """
+            {"auths": {"Registry.Example:5000": {"auth": "\(base64("upper:p"))"},
+                       "https://MIXED.example/v1/": {"auth": "\(base64("mixed:p"))"}},
+             "credHelpers": {"HELPED.Example": "test"}}
+            """
+        let store = try makeStore(config: config)
+        #expect(try store.credentials(for: "registry.example:5000") == Credentials(username: "upper", password: "p"))
+        #expect(try store.credentials(for: "mixed.example") == Credentials(username: "mixed", password: "p"))
+        #expect(try store.credentials(for: "helped.example")?.username == "docker-credential-test")
+        // A registry written with capitals is the same host.
+        let address = try RegistryAddress("http://REGISTRY.example:5000/")
+        #expect(try store.credentials(for: address.host) == Credentials(username: "upper", password: "p"))
     }
 
     @Test("a helper that fails, answers nonsense or is not installed is an error naming it")
@@ -173,6 +220,21 @@ struct CredentialStoreTests {
         }
         let absent = #expect(throws: CredentialError.self) { try store.credentials(for: "absent.example") }
         #expect(absent?.description.contains("docker-credential-absent-xyz") == true)
+    }
+
+    @Test("a helper that hangs is stopped after the timeout, with an error naming it; asked once per host")
+    func helperTimeout() throws {
+        _ = CredentialStoreTests.helperDirectory
+        let dir = try configDirectory(#"{"credsStore": "store"}"#)
+        let store = CredentialStore(explicit: nil, environment: ["DOCKER_CONFIG": dir], helperTimeout: 1)
+        let start = Date()
+        let error = #expect(throws: CredentialError.self) { try store.credentials(for: "slow.example") }
+        #expect(Date().timeIntervalSince(start) < 10, "the helper's sleep was waited for")
+        #expect(error?.description.contains("docker-credential-store") == true)
+        #expect(error?.description.contains("slow.example within 1 s (--timeout)") == true, "\(String(describing: error))")
+        let again = Date()
+        #expect(throws: CredentialError.self) { try store.credentials(for: "slow.example") }
+        #expect(Date().timeIntervalSince(again) < 0.5, "the failure is remembered, not waited for again")
     }
 
     @Test("answers are remembered per host, so a helper runs once")

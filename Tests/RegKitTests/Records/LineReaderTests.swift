@@ -113,6 +113,14 @@ struct LineReaderTests {
         #expect(try linesThroughPipe(Array((line + "\n" + line).utf8), piece: 4093) == [line, line])
     }
 
+    @Test("a UTF-8 byte order mark is skipped on the first line only, also when the reads split it")
+    func byteOrderMark() throws {
+        let bom = "\u{FEFF}"
+        #expect(try both(bom + "{}\n" + bom + "x\n") == ["{}", bom + "x"])
+        #expect(try both(bom) == [""])
+        #expect(try linesThroughPipe(Array((bom + "a\nb\n").utf8), piece: 1) == ["a", "b"])
+    }
+
     @Test("a descriptor that cannot be read is an error")
     func readError() {
         let reader = LineReader(fd: -1)

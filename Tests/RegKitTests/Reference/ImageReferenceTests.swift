@@ -17,7 +17,8 @@ struct ImageReferenceTests {
             #expect(reference.tag == nil)
             #expect(reference.digest == nil)
             #expect(reference.manifestReference == nil)
-            #expect(reference.description == text)
+            // Messages name the registry one way: https:// is what host[:port] means anyway.
+            #expect(reference.description == (text == "https://r.example" ? "r.example" : text))
         }
         #expect(try parse("http://127.0.0.1:5000").registry.plainHTTP)
         #expect(try !parse("127.0.0.1:5000").registry.plainHTTP)

@@ -41,18 +41,28 @@ struct RegistryAddressTests {
         #expect(address.baseURL == "https://r.example")
     }
 
-    @Test("trailing slashes are tolerated, but the written form is not rewritten")
+    @Test("trailing slashes are tolerated, and the written form is not rewritten; messages and URLs have no //")
     func trailingSlash() throws {
         let address = try RegistryAddress("http://localhost:5000/")
         #expect(address.host == "localhost:5000")
         #expect(address.written == "http://localhost:5000/")
         #expect(address.baseURL == "http://localhost:5000")
+        #expect(address.name == "http://localhost:5000")
+        #expect(ImageReference(registry: address, repo: "team/app", tag: "1").description == "http://localhost:5000/team/app:1")
     }
 
-    @Test("addresses that differ only in how they are written are different records")
-    func writtenFormsDiffer() throws {
-        #expect(try RegistryAddress("r.example") != RegistryAddress("https://r.example"))
-        #expect(try RegistryAddress("r.example").host == RegistryAddress("https://r.example").host)
+    @Test("spellings of one registry are one registry (grouping, credentials), and records keep each as written")
+    func spellingsOfOneRegistry() throws {
+        let spellings = ["http://Host:5000/", "http://host:5000", "HTTP://HOST:5000//"]
+        let addresses = try spellings.map(RegistryAddress.init)
+        #expect(Set(addresses).count == 1)
+        #expect(addresses.allSatisfy { $0.name == "http://host:5000" && $0.host == "host:5000" })
+        #expect(addresses.map(\.written) == spellings)
+        #expect(try RegistryAddress("r.example") == RegistryAddress("https://R.example/"))
+        #expect(try RegistryAddress("r.example").description == "r.example")
+        // The scheme and the port are part of the registry.
+        #expect(try RegistryAddress("r.example") != RegistryAddress("http://r.example"))
+        #expect(try RegistryAddress("r.example") != RegistryAddress("r.example:5000"))
     }
 
     @Test(

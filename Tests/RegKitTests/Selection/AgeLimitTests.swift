@@ -33,6 +33,17 @@ extension SelectionTests {
             }
         }
 
+        @Test("a negative age is refused with a sentence saying why and what to write; an option is not an age")
+        func negative() {
+            let negative = #expect(throws: SelectionError.self) { try AgeLimit("-1d") }
+            #expect(
+                negative?.description.hasPrefix(
+                    "age '-1d': an age counts back from now and cannot be negative: 1d already means created more than 1d ago")
+                    == true)
+            let option = #expect(throws: SelectionError.self) { try AgeLimit("--keep") }
+            #expect(option?.description.contains("that is an option, not an age") == true)
+        }
+
         @Test("malformed ages are errors")
         func errors() {
             for text in [

@@ -174,7 +174,7 @@ struct TransportTests {
         let error = await #expect(throws: RegistryError.self) {
             try await tags(client(credentials: Credentials(username: "alice", password: "wrong")), server)
         }
-        guard case .denied(_, _, _, let status) = error else {
+        guard case .denied(_, _, _, let status, _) = error else {
             Issue.record("expected .denied, got \(String(describing: error))")
             return
         }
