@@ -53,12 +53,10 @@ public struct RemoveManifests: Sendable {
             }
         }
         let stop = interruption ?? Interruption(diagnostics: diagnostics)
-        await stop.changing {
-            if options.tagOnly {
-                await removeTags(targets, outcomes, reporter, stop, context)
-            } else {
-                await removeManifests(targets, outcomes, reporter, stop, context)
-            }
+        if options.tagOnly {
+            await removeTags(targets, outcomes, reporter, stop, context)
+        } else {
+            await removeManifests(targets, outcomes, reporter, stop, context)
         }
         summarize(outcomes.records, diagnostics)
     }
@@ -181,9 +179,19 @@ public struct RemoveManifests: Sendable {
         for k in deletable { recordsOf[Self.key(targets[k]), default: []].append(k) }
         let jobs = context.client.options.jobs
         let sharing = recordsOf
-        for phase in RemovalPlan.deletionPhases(deletable.map { targets[$0].target }) {
-            let entries = phase.map { targets[deletable[$0]] }
-            _ = await Concurrently.map(entries, width: jobs) { entry in
+        // Only from here on is anything changed: until now a signal ends the run at once.
+        await stop.changing {
+            await deletePhases(deletable.map { targets[$0] }, sharing, targets, outcomes, reporter, stop, jobs)
+        }
+    }
+
+    /// Deletes each manifest once, phase after phase, settling every record that shares it.
+    private func deletePhases(
+        _ entries: [Pending], _ sharing: [[String]: [Int]], _ targets: [Pending], _ outcomes: OrderedOutcomes,
+        _ reporter: Reporter, _ stop: Interruption, _ jobs: Int
+    ) async {
+        for phase in RemovalPlan.deletionPhases(entries.map(\.target)) {
+            _ = await Concurrently.map(phase.map { entries[$0] }, width: jobs) { entry in
                 let result: Result<Bool, any Error>
                 if let signal = stop.signal {
                     result = .failure(InterruptedError(signal: signal))
@@ -214,6 +222,17 @@ public struct RemoveManifests: Sendable {
         _ targets: [Pending], _ outcomes: OrderedOutcomes, _ reporter: Reporter, _ stop: Interruption, _ context: ToolContext
     ) async {
         let remover = TagRemover(client: context.client)
+        if options.dryRun {
+            await removeTags(targets, remover, outcomes, reporter, stop, context)
+        } else {
+            await stop.changing { await removeTags(targets, remover, outcomes, reporter, stop, context) }
+        }
+    }
+
+    private func removeTags(
+        _ targets: [Pending], _ remover: TagRemover, _ outcomes: OrderedOutcomes, _ reporter: Reporter,
+        _ stop: Interruption, _ context: ToolContext
+    ) async {
         _ = await Concurrently.map(targets, width: context.client.options.jobs) { entry in
             var record = entry.record
             let result: Result<TagRemover.Outcome, any Error>

@@ -38,15 +38,17 @@ struct ReverseCheck: Sendable {
             let colon = name.lastIndex(of: ":")!
             let repo = String(name[..<colon])
             let tag = String(name[name.index(after: colon)...])
+            let head: ManifestHead
             do {
-                let head = try await client.head(registry, repo: repo, reference: tag)
-                guard MediaType.isIndex(head.mediaType) else { return (head.digest, []) }
-                // Every manifest below the index, an index of indexes included.
-                let graph = try await walk.graph(repo, reference: head.digest.description, reach: .indexes)
-                return (head.digest, graph.descendantDigests)
+                head = try await client.head(registry, repo: repo, reference: tag)
             } catch RegistryError.notFound {
-                return nil
+                return nil  // the tag went away since it was listed: it holds nothing
             }
+            guard MediaType.isIndex(head.mediaType) else { return (head.digest, []) }
+            // Every manifest below the index, an index of indexes included. Anything below that
+            // cannot be read fails the check: the tag still holds what it reaches.
+            let graph = try await walk.graph(repo, reference: head.digest.description, reach: .indexes)
+            return (head.digest, graph.descendantDigests)
         }
         for (name, found) in zip(others, reached) {
             guard let found else { continue }

@@ -38,13 +38,17 @@ public struct SelectionBuffer<Payload> {
     public mutating func append(_ record: Record, payload: Payload) throws(SelectionError) {
         guard selection.inShard(record) else { return }
         let isError = record.error != nil
-        let created = isError ? nil : try selection.created(of: record)
+        let subject = record.tag.flatMap(ReferrerTag.subject)
+        // A signature needs no date of its own: it follows its image, and an orphan without
+        // one passes no date filter (it is kept). A referrers fallback index has none.
+        let created =
+            isError ? nil : subject != nil ? (try? selection.created(of: record)) ?? nil : try selection.created(of: record)
         let passes = !isError && selection.passesFilters(record, created: created, now: now)
         entries.append(
             Entry(
                 payload: payload, registry: record.registry ?? "", repo: record.repo ?? "", tag: record.tag,
                 created: created, isError: isError, passes: passes, digest: record.digest.flatMap(Digest.init),
-                subject: record.tag.flatMap(ReferrerTag.subject)))
+                subject: subject))
     }
 
     /// The payloads of the records that pass, in output order: sorted by ``Selection/sort``

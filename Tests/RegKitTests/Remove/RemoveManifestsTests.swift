@@ -75,4 +75,59 @@ struct RemoveManifestsTests {
         }
         #expect(diagnostics.exitStatus == 2)
     }
+
+    @Test("an index below an unselected tag that cannot be read fails the check: nothing is deleted")
+    func unreadableNestedIndex() async throws {
+        let inner = Digest(of: Array("the inner index".utf8))
+        let outer = Data(
+            #"{"schemaVersion":2,"mediaType":"\#(MediaType.ociIndex)","manifests":[{"mediaType":"\#(MediaType.ociIndex)","digest":"\#(inner)","size":15}]}"#
+                .utf8)
+        let old = Self.digest("old")
+        let server = try ScriptedServer { request in
+            switch (request.method, request.path) {
+            case ("GET", "/v2/app/tags/list"):
+                return .json(#"{"name":"app","tags":["keep","old"]}"#)
+            case ("HEAD", "/v2/app/manifests/old"):
+                return .status(
+                    200,
+                    headers: [
+                        ("Docker-Content-Digest", old.description), ("Content-Type", MediaType.ociManifest),
+                        ("Content-Length", "2"),
+                    ])
+            case ("HEAD", "/v2/app/manifests/keep"):
+                return .status(
+                    200,
+                    headers: [
+                        ("Docker-Content-Digest", Digest(of: outer).description), ("Content-Type", MediaType.ociIndex),
+                        ("Content-Length", "\(outer.count)"),
+                    ])
+            case ("GET", "/v2/app/manifests/\(Digest(of: outer))"):
+                return .bytes(Array(outer), headers: [("Content-Type", MediaType.ociIndex)])
+            case ("DELETE", _):
+                return .status(202)
+            default:
+                return .json(#"{"errors":[{"code":"MANIFEST_UNKNOWN"}]}"#, status: 404)
+            }
+        }
+        defer { server.stop() }
+        let diagnostics = Diagnostics(tool: "reg-rm-test")
+        let client = RegistryClient(
+            options: ClientOptions(retry: RetryPolicy(retries: 0)), credentials: CredentialStore(explicit: nil, environment: [:]))
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("reg-rm-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let fd = open(output.path, O_WRONLY)
+        defer { close(fd) }
+        var record = Record()
+        record.registry = server.origin
+        record.repo = "app"
+        record.tag = "old"
+        let context = ToolContext(client: client, diagnostics: diagnostics, output: OutputWriter(fd: fd))
+        await RemoveManifests(options: .init(scope: .repo)).run([record], context)
+
+        #expect(server.requests.filter { $0.method == "DELETE" }.isEmpty)
+        let written = try Record(line: String(try String(contentsOf: output, encoding: .utf8).split(separator: "\n")[0]))
+        #expect(written.error?.contains("not deleting") == true, "\(written)")
+        #expect(diagnostics.exitStatus == 2)
+    }
 }

@@ -126,7 +126,8 @@ extension SelectionTests {
         func keepFollowsSubjects() throws {
             let passed = try Selection(keep: 2, keepOrder: .created).select(Self.signed, now: SelectionTests.now)
             // 1.2 and 1.1 are the two newest images; c's signature and attestation stay with 1.2;
-            // d's image is not in the input, so its signature is ranked by nothing and passes.
+            // d's image is not in the input, so its signature is ranked like any record: dated
+            // 0001-01-01, it is the oldest and passes.
             #expect(short(passed) == ["sig(a).sig", "1.0", "sig(d).sig"])
         }
 
@@ -141,6 +142,20 @@ extension SelectionTests {
         func invertFollowsSubjects() throws {
             let kept = try Selection(keep: 2, keepOrder: .created, invert: true).select(Self.signed, now: SelectionTests.now)
             #expect(short(kept) == ["1.1", "sig(c).sig", "1.2", "sig(c).att"])
+        }
+
+        @Test("a signature without created (a referrers fallback index) follows its image; an orphan one is kept")
+        func signatureWithoutCreated() throws {
+            var undated = Self.signature(of: "a", "")
+            undated.created = nil
+            var orphan = Self.signature(of: "d", "")
+            orphan.created = nil
+            var failures = 0
+            let passed = try Selection(olderThan: ["29d"]).select(Self.signed + [undated, orphan], now: SelectionTests.now) {
+                _, _ in failures += 1
+            }
+            #expect(failures == 0)
+            #expect(short(passed) == ["sig(a).sig", "1.0", "1.1", "sig(d).sig", "sig(a)"])
         }
 
         @Test("an image with two tags: its signature passes only when both tags do")
