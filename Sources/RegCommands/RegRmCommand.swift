@@ -31,13 +31,16 @@ public struct RegRmCommand: RegTool {
             Deletion only unlinks manifests: blob space returns when the registry's garbage \
             collection runs. Exit status: 0 when every record ends deleted, would-delete, kept or \
             absent; 1 when some failed; 2 on trouble (a registry that cannot be reached, refuses \
-            us, or has deletion disabled: storage.delete.enabled).
+            us, or has deletion disabled: storage.delete.enabled, which --dry-run probes too) \
+            and when SIGINT or SIGTERM stopped the run. A signal before the deletions start ends \
+            the run at once; during them, no new deletion starts, those in flight finish, and \
+            every record is written.
 
             Examples:
               reg-rm --dry-run 127.0.0.1:5000/team/app:1.0
               reg-tags 127.0.0.1:5000/team/app | reg-select --tag '<1.4' | reg-rm
               reg-ls r | reg-tags | reg-manifest --config |
-                reg-select --older-than 90d --keep 10 | reg-rm
+                reg-select --keep 10 --by created | reg-select --older-than 90d | reg-rm
             """)
 
     @OptionGroup var references: ImageReferenceArguments

@@ -40,15 +40,24 @@ public struct RegSelectCommand: RegTool {
 
             --keep N leaves out the N newest records of each registry and repository among those \
             that passed the filters, by version (a tag that is not a version is always left \
-            out) or by created, and passes the rest: the retention idiom. --invert passes \
-            exactly the records that would not have passed; with --keep, that is what is kept.
+            out) or by created (equal times by version), and passes the rest: the retention \
+            idiom. --invert passes exactly the records that would not have passed; with --keep, \
+            that is what is kept.
+
+            With --keep, --sort, --older-than or --newer-than, a signature, attestation or SBOM \
+            tag (sha256-<hex>.sig, .att, .sbom, or sha256-<hex>) whose image is in the input \
+            (same repository, that digest, from reg-manifest) follows its image: it passes \
+            exactly when every record of the image passes, with or without --invert, and is \
+            never counted by --keep. A repository whose created times cannot order its images \
+            (all equal, or all at the epoch) is named in a warning.
 
             --shard I/N (1 <= I <= N) passes the records of one of N disjoint parts, split by \
             a stable hash of registry/repository, to run the same selection on N machines.
 
             Records with an error field pass through (only --shard applies to them). Output \
-            keeps input order and streams; --keep and --sort read all input first, and --sort \
-            orders the output (ties in input order; records with an error first).
+            keeps input order and streams; --keep, --sort and the options on created read all \
+            input first, and --sort orders the output (ties in input order; records with an \
+            error first).
 
             Exit status: 0 when every line was read and decided; 1 when a line was malformed \
             or a record lacked created (the other records are still written); 2 on bad usage \
@@ -112,7 +121,9 @@ public struct RegSelectCommand: RegTool {
 
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("Leave out the N newest records of each repository; pass the rest.", valueName: "n"))
+        help: ArgumentHelp(
+            "Leave out the N newest records of each repository (signature tags follow their image); pass the rest.",
+            valueName: "n"))
     var keep: Int?
 
     @Option(help: ArgumentHelp("What --keep ranks by.", valueName: "version|created"))
