@@ -28,7 +28,8 @@ public struct RegDiffCommand: RegTool {
               reg-ls a.example | reg-diff b.example c.example
               reg-ls a | reg-tags | reg-manifest > snap.ndjson
               reg-ls a | reg-diff --snapshot snap.ndjson
-            """)
+            """,
+        version: RegVersion.current)
 
     @Argument(help: ArgumentHelp("Target registries: host[:port], or http://host[:port] for plain HTTP.", valueName: "target"))
     var targets: [String] = []

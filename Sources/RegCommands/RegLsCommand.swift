@@ -14,7 +14,8 @@ public struct RegLsCommand: RegTool {
             Examples:
               reg-ls registry.example:5000
               reg-ls http://127.0.0.1:5000 | reg-tags | reg-manifest
-            """)
+            """,
+        version: RegVersion.current)
 
     @Argument(help: ArgumentHelp("Registries: host[:port], or http://host[:port] for plain HTTP.", valueName: "registry"))
     var registries: [String]

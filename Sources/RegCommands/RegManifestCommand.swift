@@ -19,7 +19,8 @@ public struct RegManifestCommand: RegTool {
             Examples:
               reg-manifest 127.0.0.1:5000/team/app:1.0
               reg-ls 127.0.0.1:5000 | reg-tags | reg-manifest --config
-            """)
+            """,
+        version: RegVersion.current)
 
     @OptionGroup var references: ImageReferenceArguments
 

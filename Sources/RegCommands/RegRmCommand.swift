@@ -41,7 +41,8 @@ public struct RegRmCommand: RegTool {
               reg-tags 127.0.0.1:5000/team/app | reg-select --tag '<1.4' | reg-rm
               reg-ls r | reg-tags | reg-manifest --config |
                 reg-select --keep 10 --by created | reg-select --older-than 90d | reg-rm
-            """)
+            """,
+        version: RegVersion.current)
 
     @OptionGroup var references: ImageReferenceArguments
 

@@ -19,7 +19,8 @@ public struct RegSeedCommand: RegTool {
               reg-seed http://127.0.0.1:5000 --repos 3 --tags 5 --prefix demo/app
               reg-seed http://127.0.0.1:5000/team/web:2.0 \\
                 --platforms linux/amd64,linux/arm64/v8
-            """)
+            """,
+        version: RegVersion.current)
 
     @Argument(help: ArgumentHelp("REGISTRY, or REGISTRY/REPO[:TAG] for one image (tag latest by default).", valueName: "target"))
     var target: String

@@ -71,7 +71,8 @@ public struct RegSelectCommand: RegTool {
                 reg-select --older-than 90d --keep 5
               reg-ls r.example | reg-tags |
                 reg-select --exclude 'team/app:latest' --shard 2/4
-            """)
+            """,
+        version: RegVersion.current)
 
     @Option(
         name: .customLong("repo"),

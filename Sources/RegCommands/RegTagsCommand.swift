@@ -15,7 +15,8 @@ public struct RegTagsCommand: RegTool {
             Examples:
               reg-tags 127.0.0.1:5000/team/app
               reg-ls 127.0.0.1:5000 | reg-tags
-            """)
+            """,
+        version: RegVersion.current)
 
     @Argument(
         help: ArgumentHelp("Repositories: REGISTRY/REPO. Without them, records are read from standard input.", valueName: "ref"))

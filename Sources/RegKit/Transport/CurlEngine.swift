@@ -107,6 +107,7 @@ private final class Transfer: @unchecked Sendable {
         reg_easy_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1)
         reg_easy_setopt_long(h, CURLOPT_LOW_SPEED_TIME, timeout)
         reg_easy_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "")
+        reg_easy_setopt_string(h, CURLOPT_USERAGENT, RegVersion.userAgent)
         reg_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         reg_easy_setopt_long(h, CURLOPT_PIPEWAIT, 1)
         if request.method == .get || request.method == .head {

@@ -382,6 +382,14 @@ struct TransportTests {
         }
     }
 
+    @Test("every request says User-Agent: reg/VERSION")
+    func userAgent() async throws {
+        let server = try ScriptedServer { _ in .json(TransportTests.tagsPage(["v1"])) }
+        defer { server.stop() }
+        _ = try await tags(client(), server)
+        #expect(server.requests.first?.header("User-Agent") == "reg/\(RegVersion.current)")
+    }
+
     @Test("a manifest HEAD typed application/json is read by GET and typed by its content")
     func genericManifestType() async throws {
         let index = Data(
