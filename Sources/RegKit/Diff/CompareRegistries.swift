@@ -42,7 +42,7 @@ public struct CompareRegistries: Sendable {
         input: [Record], inputName: String = "stdin", targets: [RegistryAddress], snapshot: String?, _ context: ToolContext
     ) async {
         let diagnostics = context.diagnostics
-        var sources: [any DiffTarget] = targets.map { LiveTarget(registry: $0, client: context.client) }
+        var sources: [any DiffTarget] = targets.map { RegistryStore(registry: $0, client: context.client) }
         var trouble = false
         if let snapshot {
             do {

@@ -38,44 +38,6 @@ public enum TargetTag: Sendable, Equatable {
     case present(digest: String?)
 }
 
-/// A registry reached over the network.
-public struct LiveTarget: DiffTarget {
-    public let registry: RegistryAddress
-    public let client: RegistryClient
-
-    public init(registry: RegistryAddress, client: RegistryClient) {
-        self.registry = registry
-        self.client = client
-    }
-
-    public var name: String { registry.written }
-
-    public func repositories() async throws -> Set<String> {
-        var all = Set<String>()
-        try await client.catalog(registry) { all.formUnion($0) }
-        return all
-    }
-
-    /// The repository's tag list; a 404 (`NAME_UNKNOWN`) is a repository the registry lacks.
-    public func repository(_ repo: String) async throws -> TargetRepository {
-        var all: [String] = []
-        do {
-            try await client.tags(registry, repo: repo) { all += $0 }
-        } catch RegistryError.notFound {
-            return .absent
-        }
-        return .present(tags: all)
-    }
-
-    public func tag(_ tag: String, in repo: String) async throws -> TargetTag {
-        do {
-            return .present(digest: try await client.head(registry, repo: repo, reference: tag).digest.description)
-        } catch RegistryError.notFound {
-            return .absent
-        }
-    }
-}
-
 /// A saved inventory (`reg-ls | reg-tags | reg-manifest > snap.ndjson`), used as given.
 ///
 /// Each repository is known at the level its records give: a repository record
