@@ -176,7 +176,12 @@ public final class RegistryClient: Sendable {
         var requested: Set<String> = []
         var seen: Set<String> = []
         while let current = url {
-            guard requested.insert(current).inserted else { break }  // a server that links to itself
+            guard requested.insert(current).inserted else {
+                // A link back to a page already read: following it would loop, and stopping would
+                // pass the pages not read yet for the end of the list.
+                throw RegistryError.unexpected(
+                    what: what, status: 200, message: "the next page link leads back to a page already read: \(current)")
+            }
             let response = try await send(HTTPRequest(.get, current), to: registry, scope: scope, what: what)
             if response.status == 400, seen.isEmpty, let smaller = sizes.popFirst() {
                 // Some registries refuse a large `n` (quay above 100): ask again with less, then with none.
@@ -202,11 +207,34 @@ public final class RegistryClient: Sendable {
                 }
                 url = next
             } else if fresh.isEmpty && !listed.isEmpty {
-                url = nil  // a registry that ignores `last` answered the same page again
+                // The same page again: a registry that ignores `last`. It was the whole list only
+                // when the registry ignores `n` too, which a smaller `n` shows.
+                guard let pageSize, pageSize > 1,
+                    try await pageCount(Paging.firstURL(base, pageSize: pageSize - 1), registry, scope, what, type, entries)
+                        >= pageSize
+                else {
+                    throw RegistryError.unexpected(
+                        what: what, status: response.status,
+                        message: "the registry ignores last= and pages by n without a Link: the list cannot be read whole")
+                }
+                url = nil
             } else {
                 url = Paging.continuation(base, entries: listed, pageSize: pageSize)
             }
         }
+    }
+
+    /// How many entries the page at `url` holds.
+    private func pageCount<T: Decodable & Sendable>(
+        _ url: String, _ registry: RegistryAddress, _ scope: AuthScope, _ what: String, _ type: T.Type,
+        _ entries: (T) -> [String]
+    ) async throws -> Int {
+        let response = try await send(HTTPRequest(.get, url), to: registry, scope: scope, what: what)
+        guard response.isSuccess else { throw failure(response, registry: registry, scope: scope, what: what, method: .get) }
+        guard let page = try? JSONDecoder().decode(T.self, from: response.body) else {
+            throw RegistryError.unexpected(what: what, status: response.status, message: "answer is not the JSON the API defines")
+        }
+        return entries(page).count
     }
 
     private struct CatalogPage: Decodable, Sendable { var repositories: [String]? }

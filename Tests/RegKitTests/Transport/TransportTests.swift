@@ -330,13 +330,39 @@ struct TransportTests {
             ])
     }
 
-    @Test("a registry that ignores n and last, with exactly n tags: asked once more, no tag twice")
+    @Test("a registry that ignores n and last, with exactly n tags: asked once more and with a smaller n, no tag twice")
     func pagingIgnored() async throws {
         let server = try pagingServer(count: 1000, link: false, honoursPaging: false)
         defer { server.stop() }
         let listed = try await tags(client(), server)
         #expect(listed.count == 1000)
-        #expect(server.requests.count == 2)
+        #expect(
+            server.requests.map(\.target) == [
+                "/v2/a/tags/list?n=1000", "/v2/a/tags/list?n=1000&last=t0999", "/v2/a/tags/list?n=999",
+            ])
+    }
+
+    @Test("a registry that honours n but ignores last: an error, not its first page taken for the whole list")
+    func pagingIgnoresLastOnly() async throws {
+        let all = (0..<1500).map { String(format: "t%04d", $0) }
+        let server = try ScriptedServer { request in
+            .json(TransportTests.tagsPage(Array(all.prefix(request.query["n"].flatMap(Int.init) ?? 50))))
+        }
+        defer { server.stop() }
+        var listed: [String] = []
+        await #expect(throws: RegistryError.self) {
+            try await client().tags(try registry(server), repo: "a") { listed += $0 }
+        }
+        #expect(listed.count == 1000, "what it did list came out before the error")
+    }
+
+    @Test("a Link back to a page already read is an error, not the end of the listing")
+    func pagingLinkLoop() async throws {
+        let server = try ScriptedServer { _ in
+            .json(TransportTests.tagsPage(["t1", "t2"]), headers: [("Link", #"</v2/a/tags/list?last=t2&n=2>; rel="next""#)])
+        }
+        defer { server.stop() }
+        await #expect(throws: RegistryError.self) { try await tags(client(), server) }
     }
 
     @Test("a repository whose tags were all deleted (tags: null) has none")
