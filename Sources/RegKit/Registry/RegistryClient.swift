@@ -62,7 +62,7 @@ public final class RegistryClient: Sendable {
     {
         // The registry's credentials go to the registry's host only: an upload `Location` or a
         // redirect target elsewhere (object storage) gets the request without them.
-        let ownHost = TransportError.hostPart(of: request.url).lowercased() == registry.host.lowercased()
+        let ownHost = RegistryClient.isOwn(request.url, of: registry)
         return try await limiter.run {
             var request = request
             if ownHost, let authorization = try await authenticator.authorization(host: registry.host, scope: scope) {
@@ -91,6 +91,13 @@ public final class RegistryClient: Sendable {
             }
             return response
         }
+    }
+
+    /// True when `url` is on the registry's own origin (scheme, host and port), where its
+    /// credentials may go: not its host over plain HTTP when it speaks HTTPS.
+    static func isOwn(_ url: String, of registry: RegistryAddress) -> Bool {
+        url.lowercased().hasPrefix(registry.plainHTTP ? "http://" : "https://")
+            && TransportError.hostPart(of: url).lowercased() == registry.host.lowercased()
     }
 
     static func performWithRetries(
@@ -200,7 +207,7 @@ public final class RegistryClient: Sendable {
             let fresh = listed.filter { seen.insert($0).inserted }
             if !fresh.isEmpty { try await each(fresh) }
             if let next = LinkHeader.next(response.headerValues("Link"), requestURL: current) {
-                guard TransportError.hostPart(of: next) == registry.host else {
+                guard RegistryClient.isOwn(next, of: registry) else {
                     // Credentials belong to the registry: never follow a page link elsewhere.
                     throw RegistryError.unexpected(
                         what: what, status: response.status, message: "next page link leads to another host: \(next)")

@@ -516,3 +516,20 @@ struct TransportTests {
                     what: "\(server.origin)/a:v1", expected: claimed.description, actual: Digest(of: body).description))
     }
 }
+
+extension TransportTests {
+    @Test("credentials go to the registry's own origin only: not to its host over plain HTTP when it speaks HTTPS")
+    func ownOrigin() throws {
+        let secure = try RegistryAddress("r.example")
+        #expect(RegistryClient.isOwn("https://r.example/v2/a/blobs/uploads/1?_state=x", of: secure))
+        #expect(RegistryClient.isOwn("https://R.Example/v2/", of: secure))
+        // A registry behind a TLS proxy that does not say X-Forwarded-Proto names its upload
+        // Location (and its Link) with http://: a Basic password must not follow it in clear text.
+        #expect(!RegistryClient.isOwn("http://r.example/v2/a/blobs/uploads/1?_state=x", of: secure))
+        #expect(!RegistryClient.isOwn("https://r.example:5000/v2/", of: secure))
+        #expect(!RegistryClient.isOwn("https://store.example/r.example/x", of: secure))
+        let plain = try RegistryAddress("http://127.0.0.1:5000")
+        #expect(RegistryClient.isOwn("http://127.0.0.1:5000/v2/a/tags/list?n=1000", of: plain))
+        #expect(!RegistryClient.isOwn("http://127.0.0.1:5001/v2/", of: plain))
+    }
+}
