@@ -49,28 +49,30 @@ actor Authenticator {
         self.fetchToken = fetchToken
     }
 
-    /// The `Authorization` value to send to `host` for `scope`, when the registry's
+    /// The `Authorization` value to send to `registry` for `scope`, when the registry's
     /// scheme is already known; nil before the first challenge.
-    func authorization(host: String, scope: AuthScope) async throws -> String? {
-        guard let challenge = challenges[host] else { return nil }
-        return try await authorization(for: challenge, host: host, scope: scope)
+    func authorization(_ registry: RegistryAddress, scope: AuthScope) async throws -> String? {
+        guard let challenge = challenges[registry.host] else { return nil }
+        return try await authorization(for: challenge, registry: registry, scope: scope)
     }
 
     /// Learns the registry's scheme from a 401 and returns the `Authorization` to
     /// retry with, or nil when there is nothing better to send.
     /// - Throws: ``RegistryError/unauthenticated`` when no credentials are known for Basic.
     /// - Parameter sent: the `Authorization` the refused request carried.
-    func challenged(host: String, scope: AuthScope, header: String?, sent: String?, what: String) async throws -> String? {
+    func challenged(_ registry: RegistryAddress, scope: AuthScope, header: String?, sent: String?, what: String) async throws
+        -> String?
+    {
         let parsed = header.map(AuthChallenge.parse) ?? []
         guard let challenge = parsed.first(where: { $0.scheme == .bearer }) ?? parsed.first else { return nil }
-        challenges[host] = challenge
-        let key = TokenKey(host: host, scope: scope.value)
+        challenges[registry.host] = challenge
+        let key = TokenKey(host: registry.host, scope: scope.value)
         if challenge.scheme == .bearer, let cached = tokens[key], sent == "Bearer " + cached.value {
             // The token we sent was not enough: fetch a new one. A request that went out
             // before the token was fetched (concurrent first requests) leaves it cached.
             tokens.removeValue(forKey: key)
         }
-        return try await authorization(for: challenge, host: host, scope: scope)
+        return try await authorization(for: challenge, registry: registry, scope: scope)
     }
 
     /// True when credentials are known for `host`, so a refusal means "not allowed"
@@ -79,20 +81,27 @@ actor Authenticator {
         ((try? credentials.credentials(for: host)) ?? nil) != nil
     }
 
-    private func authorization(for challenge: AuthChallenge, host: String, scope: AuthScope) async throws -> String? {
+    private func authorization(for challenge: AuthChallenge, registry: RegistryAddress, scope: AuthScope) async throws
+        -> String?
+    {
         switch challenge.scheme {
         case .basic:
-            return try credentials.credentials(for: host)?.basicAuthorization
+            return try credentials.credentials(for: registry.host)?.basicAuthorization
         case .bearer:
-            return "Bearer " + (try await token(host: host, scope: scope, challenge: challenge).value)
+            return "Bearer " + (try await token(registry, scope: scope, challenge: challenge).value)
         }
     }
 
-    private func token(host: String, scope: AuthScope, challenge: AuthChallenge) async throws -> Token {
-        let key = TokenKey(host: host, scope: scope.value)
+    private func token(_ registry: RegistryAddress, scope: AuthScope, challenge: AuthChallenge) async throws -> Token {
+        let key = TokenKey(host: registry.host, scope: scope.value)
         if let token = tokens[key], token.expires > Date() { return token }
         if let task = pending[key] { return try await task.value }
-        let credentials = try self.credentials.credentials(for: host)
+        let credentials = try self.credentials.credentials(for: registry.host)
+        if credentials != nil, !registry.plainHTTP, let realm = challenge.realm, realm.lowercased().hasPrefix("http://") {
+            // An HTTPS registry's credentials never travel in clear text.
+            throw RegistryError.tokenRefused(
+                realm: realm, status: 0, message: "a plain-HTTP realm named by an HTTPS registry: credentials not sent")
+        }
         let fetch = fetchToken
         let task = Task {
             try await Authenticator.requestToken(challenge: challenge, scope: scope, credentials: credentials, fetch: fetch)

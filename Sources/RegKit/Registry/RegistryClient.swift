@@ -65,14 +65,14 @@ public final class RegistryClient: Sendable {
         let ownHost = RegistryClient.isOwn(request.url, of: registry)
         return try await limiter.run {
             var request = request
-            if ownHost, let authorization = try await authenticator.authorization(host: registry.host, scope: scope) {
+            if ownHost, let authorization = try await authenticator.authorization(registry, scope: scope) {
                 request.setHeader("Authorization", authorization)
             }
             var response = try await RegistryClient.performWithRetries(request, tls: options.tls, retry: options.retry, log: log)
             if response.status == 401 && ownHost {
                 let challenge = response.header("WWW-Authenticate")
                 if let authorization = try await authenticator.challenged(
-                    host: registry.host, scope: scope, header: challenge, sent: request.header("Authorization"), what: what),
+                    registry, scope: scope, header: challenge, sent: request.header("Authorization"), what: what),
                     authorization != request.header("Authorization")
                 {
                     request.setHeader("Authorization", authorization)
