@@ -75,4 +75,99 @@ struct RemoveManifestsTests {
         }
         #expect(diagnostics.exitStatus == 2)
     }
+
+    // MARK: - An index and the manifests it lists
+
+    static let child = Digest(of: Array("image amd64".utf8))
+    /// An index listing `child`.
+    static func index(_ note: String) -> [UInt8] {
+        Array(
+            #"{"schemaVersion":2,"mediaType":"\#(MediaType.ociIndex)","annotations":{"n":"\#(note)"},"manifests":[{"mediaType":"\#(MediaType.ociManifest)","digest":"\#(child)","size":2,"platform":{"os":"linux","architecture":"amd64"}}]}"#
+                .utf8)
+    }
+
+    /// A registry whose `app` has `1.0` on an index (made with `note`) listing `child`, and
+    /// `1.0-amd64` on `child` itself; a DELETE of the index answers `indexDelete`.
+    static func indexRegistry(note: String = "now", indexDelete: Int = 202) throws -> ScriptedServer {
+        let index = Self.index(note)
+        let indexDigest = Digest(of: index)
+        return try ScriptedServer { request in
+            switch (request.method, request.path) {
+            case ("HEAD", "/v2/app/manifests/1.0"), ("HEAD", "/v2/app/manifests/\(indexDigest)"):
+                return .status(
+                    200,
+                    headers: [
+                        ("Docker-Content-Digest", indexDigest.description), ("Content-Type", MediaType.ociIndex),
+                        ("Content-Length", "\(index.count)"),
+                    ])
+            case ("GET", "/v2/app/manifests/\(indexDigest)"):
+                return .bytes(index, headers: [("Content-Type", MediaType.ociIndex)])
+            case ("HEAD", "/v2/app/manifests/1.0-amd64"):
+                return .status(
+                    200,
+                    headers: [
+                        ("Docker-Content-Digest", child.description), ("Content-Type", MediaType.ociManifest),
+                        ("Content-Length", "2"),
+                    ])
+            case ("GET", "/v2/app/tags/list"):
+                return .json(#"{"name":"app","tags":["1.0","1.0-amd64"]}"#)
+            case ("DELETE", "/v2/app/manifests/\(indexDigest)"):
+                return .status(indexDelete, body: "storage failure")
+            case ("DELETE", _):
+                return .status(202)
+            default:
+                return .status(404)
+            }
+        }
+    }
+
+    /// Runs reg-rm over `records` against `server` and returns the records written.
+    static func run(_ records: [Record], options: RemoveManifests.Options = .init(scope: .repo)) async throws -> [Record] {
+        let diagnostics = Diagnostics(tool: "reg-rm-test")
+        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("reg-rm-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        let fd = open(outputFile.path, O_WRONLY)
+        defer { close(fd) }
+        let client = RegistryClient(
+            options: ClientOptions(retry: RetryPolicy(retries: 0), jobs: 2),
+            credentials: CredentialStore(explicit: nil, environment: [:]))
+        let context = ToolContext(client: client, diagnostics: diagnostics, output: OutputWriter(fd: fd))
+        await RemoveManifests(options: options).run(records, context)
+        let lines = try String(contentsOf: outputFile, encoding: .utf8).split(separator: "\n")
+        return try lines.map { try Record(line: String($0)) }
+    }
+
+    static func record(_ server: ScriptedServer, _ tag: String) -> Record {
+        var record = Record()
+        record.registry = server.origin
+        record.repo = "app"
+        record.tag = tag
+        return record
+    }
+
+    @Test("an index whose deletion failed keeps the manifests it lists: its tag must not point at a half-deleted image")
+    func failedIndexKeepsItsChildren() async throws {
+        let server = try Self.indexRegistry(indexDelete: 500)
+        defer { server.stop() }
+        let written = try await Self.run([Self.record(server, "1.0"), Self.record(server, "1.0-amd64")])
+        let deletes = server.requests.filter { $0.method == "DELETE" }.map(\.path)
+        #expect(!deletes.contains("/v2/app/manifests/\(Self.child)"), "the child went while 1.0 still lists it")
+        #expect(written.map(\.tag) == ["1.0", "1.0-amd64"])
+        #expect(written[0].error != nil)
+        #expect(written[1].status != "deleted", "\(written[1])")
+    }
+
+    @Test("a platform record (reg-manifest --expand) whose tag moved to another index since: kept, nothing deleted")
+    func platformRecordOfAMovedTag() async throws {
+        let server = try Self.indexRegistry(note: "pushed after the selection")
+        defer { server.stop() }
+        var record = Self.record(server, "1.0")
+        record.platform = "linux/amd64"
+        record.digest = Self.child.description
+        record.index = Digest(of: Self.index("the image that was selected")).description
+        let written = try await Self.run([record])
+        #expect(server.requests.filter { $0.method == "DELETE" }.isEmpty, "deleted an image nobody selected")
+        #expect(written.first?.status == "kept", "\(written)")
+    }
 }
