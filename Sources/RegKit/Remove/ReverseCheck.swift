@@ -2,8 +2,8 @@
 ///
 /// Lists the repositories in scope (the catalog, or the selection's repositories),
 /// their tags, and resolves each tag that is not selected by HEAD; an index is walked
-/// for every manifest below it (``ImageWalk``). Any failure but "not found" fails the check: a
-/// deletion must not rest on a partial view of the registry.
+/// for every manifest below it (``ImageWalk``). Any failure but a tag that is no longer there
+/// fails the check: a deletion must not rest on a partial view of the registry.
 struct ReverseCheck: Sendable {
     let scope: RemovalScope
 
@@ -38,15 +38,18 @@ struct ReverseCheck: Sendable {
             let colon = name.lastIndex(of: ":")!
             let repo = String(name[..<colon])
             let tag = String(name[name.index(after: colon)...])
+            let head: ManifestHead
             do {
-                let head = try await client.head(registry, repo: repo, reference: tag)
-                guard MediaType.isIndex(head.mediaType) else { return (head.digest, []) }
-                // Every manifest below the index, an index of indexes included.
-                let graph = try await walk.graph(repo, reference: head.digest.description, reach: .indexes)
-                return (head.digest, graph.descendantDigests)
+                head = try await client.head(registry, repo: repo, reference: tag)
             } catch RegistryError.notFound {
-                return nil
+                return nil  // the tag went since it was listed
             }
+            guard MediaType.isIndex(head.mediaType) else { return (head.digest, []) }
+            // Every manifest below the index, an index of indexes included. A manifest missing
+            // below a tag that is there (a broken image) fails the check: what the index lists
+            // must stay, and a tag dropped for it would protect none of it.
+            let graph = try await walk.graph(repo, reference: head.digest.description, reach: .indexes)
+            return (head.digest, graph.descendantDigests)
         }
         for (name, found) in zip(others, reached) {
             guard let found else { continue }

@@ -170,4 +170,44 @@ struct RemoveManifestsTests {
         #expect(server.requests.filter { $0.method == "DELETE" }.isEmpty, "deleted an image nobody selected")
         #expect(written.first?.status == "kept", "\(written)")
     }
+
+    @Test("a tag whose index lists a missing nested index: the check fails, nothing that index lists is deleted")
+    func brokenNestedIndexStillHolds() async throws {
+        let image = Digest(of: Array("image amd64".utf8))
+        let missing = Digest(of: Array("a nested index deleted by digest".utf8))
+        let index = Array(
+            #"{"schemaVersion":2,"mediaType":"\#(MediaType.ociIndex)","manifests":[{"mediaType":"\#(MediaType.ociManifest)","digest":"\#(image)","size":2},{"mediaType":"\#(MediaType.ociIndex)","digest":"\#(missing)","size":2}]}"#
+                .utf8)
+        let indexDigest = Digest(of: index)
+        let server = try ScriptedServer { request in
+            switch (request.method, request.path) {
+            case ("HEAD", "/v2/app/manifests/prod"):
+                return .status(
+                    200,
+                    headers: [
+                        ("Docker-Content-Digest", indexDigest.description), ("Content-Type", MediaType.ociIndex),
+                        ("Content-Length", "\(index.count)"),
+                    ])
+            case ("GET", "/v2/app/manifests/\(indexDigest)"):
+                return .bytes(index, headers: [("Content-Type", MediaType.ociIndex)])
+            case ("HEAD", "/v2/app/manifests/1.0-amd64"):
+                return .status(
+                    200,
+                    headers: [
+                        ("Docker-Content-Digest", image.description), ("Content-Type", MediaType.ociManifest),
+                        ("Content-Length", "2"),
+                    ])
+            case ("GET", "/v2/app/tags/list"):
+                return .json(#"{"name":"app","tags":["prod","1.0-amd64"]}"#)
+            case ("DELETE", _):
+                return .status(202)
+            default:
+                return .json(#"{"errors":[{"code":"MANIFEST_UNKNOWN"}]}"#, status: 404)
+            }
+        }
+        defer { server.stop() }
+        let written = try await Self.run([Self.record(server, "1.0-amd64")])
+        #expect(server.requests.filter { $0.method == "DELETE" }.isEmpty, "deleted a platform prod's index lists")
+        #expect(written.first?.error?.contains("check for other tags failed") == true, "\(written)")
+    }
 }
