@@ -6,8 +6,10 @@ import Foundation
 /// a `Link` header with `rel="next"` (distribution), `n`/`last` honoured without any `Link`
 /// (the OCI spec makes `Link` optional), or everything in one answer (distribution's
 /// `tags/list` ignores `n`). So a page without `Link` that is exactly as long as the `n` asked
-/// is followed by a request with `last=` set to its final entry; a page that repeats what was
-/// already seen (a registry ignoring `last`) ends the listing.
+/// is followed by a request with `last=` set to its final entry. A page that repeats what was
+/// already seen (a registry ignoring `last`) ends the listing only when a smaller `n` shows that
+/// the registry ignores `n` too (so its one page was the whole list); otherwise, and for a `Link`
+/// back to a page already read, the listing is an error.
 public enum Paging {
     /// The page sizes asked for, largest first. A registry that refuses one with 400 gets the
     /// next: distribution refuses `n` above 1000, quay above 100; the last choice sends no `n`

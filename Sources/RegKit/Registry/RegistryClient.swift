@@ -67,7 +67,7 @@ public final class RegistryClient: Sendable {
     {
         // The registry's credentials go to the registry's host only: an upload `Location` or a
         // redirect target elsewhere (object storage) gets the request without them.
-        let ownHost = TransportError.hostPart(of: request.url).lowercased() == registry.host.lowercased()
+        let ownHost = RegistryClient.isOwn(request.url, of: registry)
         return try await limiter.run {
             var request = request
             if ownHost, let authorization = try await authenticator.authorization(registry: registry, scope: scope) {
@@ -95,6 +95,13 @@ public final class RegistryClient: Sendable {
             }
             return response
         }
+    }
+
+    /// True when `url` is on the registry's own origin (scheme, host and port), where its
+    /// credentials may go: not its host over plain HTTP when it speaks HTTPS.
+    static func isOwn(_ url: String, of registry: RegistryAddress) -> Bool {
+        url.lowercased().hasPrefix(registry.plainHTTP ? "http://" : "https://")
+            && TransportError.hostPart(of: url).lowercased() == registry.host.lowercased()
     }
 
     static func performWithRetries(_ request: HTTPRequest, options: ClientOptions, log: @Sendable (String) -> Void)
@@ -199,7 +206,12 @@ public final class RegistryClient: Sendable {
         var requested: Set<String> = []
         var seen: Set<String> = []
         while let current = url {
-            guard requested.insert(current).inserted else { break }  // a server that links to itself
+            guard requested.insert(current).inserted else {
+                // A link back to a page already read: following it would loop, and stopping would
+                // pass the pages not read yet for the end of the list.
+                throw RegistryError.unexpected(
+                    what: what, status: 200, message: "the next page link leads back to a page already read: \(current)")
+            }
             let response = try await send(HTTPRequest(.get, current), to: registry, scope: scope, what: what)
             if response.status == 400, seen.isEmpty, let smaller = sizes.popFirst() {
                 // Some registries refuse a large `n` (quay above 100): ask again with less, then with none.
@@ -218,18 +230,41 @@ public final class RegistryClient: Sendable {
             let fresh = listed.filter { seen.insert($0).inserted }
             if !fresh.isEmpty { try await each(fresh) }
             if let next = LinkHeader.next(response.headerValues("Link"), requestURL: current) {
-                guard TransportError.hostPart(of: next) == registry.host else {
+                guard RegistryClient.isOwn(next, of: registry) else {
                     // Credentials belong to the registry: never follow a page link elsewhere.
                     throw RegistryError.unexpected(
                         what: what, status: response.status, message: "next page link leads to another host: \(next)")
                 }
                 url = next
             } else if fresh.isEmpty && !listed.isEmpty {
-                url = nil  // a registry that ignores `last` answered the same page again
+                // The same page again: a registry that ignores `last`. It was the whole list only
+                // when the registry ignores `n` too, which a smaller `n` shows.
+                guard let pageSize, pageSize > 1,
+                    try await pageCount(Paging.firstURL(base, pageSize: pageSize - 1), registry, scope, what, type, entries)
+                        >= pageSize
+                else {
+                    throw RegistryError.unexpected(
+                        what: what, status: response.status,
+                        message: "the registry ignores last= and pages by n without a Link: the list cannot be read whole")
+                }
+                url = nil
             } else {
                 url = Paging.continuation(base, entries: listed, pageSize: pageSize)
             }
         }
+    }
+
+    /// How many entries the page at `url` holds.
+    private func pageCount<T: Decodable & Sendable>(
+        _ url: String, _ registry: RegistryAddress, _ scope: AuthScope, _ what: String, _ type: T.Type,
+        _ entries: (T) -> [String]
+    ) async throws -> Int {
+        let response = try await send(HTTPRequest(.get, url), to: registry, scope: scope, what: what)
+        guard response.isSuccess else { throw failure(response, registry: registry, scope: scope, what: what, method: .get) }
+        guard let page = try? JSONDecoder().decode(T.self, from: response.body) else {
+            throw RegistryError.unexpected(what: what, status: response.status, message: "answer is not the JSON the API defines")
+        }
+        return entries(page).count
     }
 
     private struct CatalogPage: Decodable, Sendable { var repositories: [String]? }

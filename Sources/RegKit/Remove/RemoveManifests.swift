@@ -91,16 +91,19 @@ public struct RemoveManifests: Sendable {
                 out.status = "absent"
                 return .done(out)
             }
-            // A record of one platform (reg-manifest --expand) selects its tag's whole image.
+            // The digest the tag pointed at when the record was made: for one platform's record
+            // (reg-manifest --expand), its index.
+            if record.tag != nil, let expected = record.tagDigest, expected != head.digest.description {
+                out.status = "kept"
+                out["reason"] = .string("the tag now points at \(head.digest), not at the record's \(expected); resolve it again")
+                return .done(out)
+            }
+            // A record of one platform selects its tag's whole image.
             if record.platform != nil {
                 out.platform = nil
                 out["index"] = nil
                 out.mediaType = head.mediaType
                 out.size = head.size
-            } else if record.tag != nil, let expected = record.digest, expected != head.digest.description {
-                out.status = "kept"
-                out["reason"] = .string("the tag now points at \(head.digest), not at the record's \(expected); resolve it again")
-                return .done(out)
             }
             out.digest = head.digest.description
             var children: [Digest] = []
@@ -190,11 +193,25 @@ public struct RemoveManifests: Sendable {
         _ entries: [Pending], _ sharing: [[String]: [Int]], _ targets: [Pending], _ outcomes: OrderedOutcomes,
         _ reporter: Reporter, _ stop: Interruption, _ jobs: Int
     ) async {
+        // A manifest listed by an index that is still there (its deletion failed or never
+        // started): the index it is listed by. It stays, or that index's tag would point at a
+        // half-deleted image.
+        var listedBy: [[String]: Digest] = [:]
         for phase in RemovalPlan.deletionPhases(entries.map(\.target)) {
-            _ = await Concurrently.map(phase.map { entries[$0] }, width: jobs) { entry in
+            let current = phase.map { entries[$0] }
+            let standing = listedBy
+            let gone = await Concurrently.map(current, width: jobs) { entry -> Bool in
                 let result: Result<Bool, any Error>
                 if let signal = stop.signal {
                     result = .failure(InterruptedError(signal: signal))
+                } else if let index = standing[Self.key(entry)] {
+                    for k in sharing[Self.key(entry)] ?? [] {
+                        var record = targets[k].record
+                        record.status = "kept"
+                        record["reason"] = .string("the index \(index), which lists it, was not deleted")
+                        outcomes.settle(targets[k].index, record)
+                    }
+                    return false
                 } else {
                     result = await reporter.delete(
                         entry.registry, repo: entry.target.repo, digest: entry.target.digest.description)
@@ -207,7 +224,13 @@ public struct RemoveManifests: Sendable {
                     }
                     outcomes.settle(targets[k].index, record)
                 }
-                return true
+                if case .success = result { return true }
+                return false
+            }
+            for (entry, deleted) in zip(current, gone) where !deleted {
+                for child in entry.target.children {
+                    listedBy[[entry.registry.written, entry.target.repo, child.description]] = entry.target.digest
+                }
             }
         }
     }

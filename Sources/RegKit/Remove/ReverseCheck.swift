@@ -2,8 +2,8 @@
 ///
 /// Lists the repositories in scope (the catalog, or the selection's repositories),
 /// their tags, and resolves each tag that is not selected by HEAD; an index is walked
-/// for every manifest below it (``ImageWalk``). Any failure but "not found" fails the check: a
-/// deletion must not rest on a partial view of the registry.
+/// for every manifest below it (``ImageWalk``). Any failure but a tag that is no longer there
+/// fails the check: a deletion must not rest on a partial view of the registry.
 struct ReverseCheck: Sendable {
     let scope: RemovalScope
 

@@ -47,8 +47,10 @@ public struct SelectionBuffer<Payload> {
         entries.append(
             Entry(
                 payload: payload, registry: record.registry ?? "", repo: record.repo ?? "", tag: record.tag,
-                created: created, isError: isError, passes: passes, digest: record.digest.flatMap(Digest.init),
-                subject: subject))
+                created: created, isError: isError, passes: passes,
+                // One platform's record (reg-manifest --expand) stands for its index, which a
+                // signature names.
+                digest: record.tagDigest.flatMap(Digest.init), subject: subject))
     }
 
     /// The payloads of the records that pass, in output order: sorted by ``Selection/sort``
@@ -139,7 +141,7 @@ public struct SelectionBuffer<Payload> {
                     return order == .same ? a < b : order == .ascending
                 }
             case .created:
-                ranked = members.sorted { a, b in byCreated(a, b, versions: versions) }
+                ranked = byCreated(members, versions: versions)
             }
             for i in ranked.suffix(keep) { retained[i] = true }
         }
@@ -157,7 +159,7 @@ public struct SelectionBuffer<Payload> {
                 return Self.order(entries[a].tag ?? "", entries[b].tag ?? "") ?? (a < b)
             }
         case .created:
-            records.sort { a, b in byCreated(a, b, versions: versions) }
+            records = byCreated(records, versions: versions)
         case .version:
             let rank = repositoryRanks(records)
             records.sort { a, b in
@@ -199,18 +201,43 @@ public struct SelectionBuffer<Payload> {
         return idOf.map { rankOfId[$0] }
     }
 
-    /// Older first; equal times within a repository by tag version (1.0.9 before 1.0.10),
-    /// otherwise in input order.
-    private func byCreated(_ a: Int, _ b: Int, versions: [LooseVersion?]) -> Bool {
-        let (x, y) = (entries[a].created!, entries[b].created!)
-        if x != y { return x < y }
-        if entries[a].repo == entries[b].repo, entries[a].registry == entries[b].registry,
-            let v = versions[a], let w = versions[b]
-        {
-            let order = LooseVersion.sortOrder(v, w)
-            if order != .same { return order == .ascending }
+    /// Older first. Records with equal times keep the places they take in input order, and each
+    /// repository's records among them are put in those places by tag version (1.0.9 before
+    /// 1.0.10, versions before other tags, as `--sort version`): one comparison that mixed
+    /// versions with input order was not an order at all, and `--keep` kept an older version.
+    private func byCreated(_ indices: [Int], versions: [LooseVersion?]) -> [Int] {
+        var order = indices.sorted { a, b in
+            let (x, y) = (entries[a].created!, entries[b].created!)
+            return x != y ? x < y : a < b
         }
-        return a < b
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            while end < order.count && entries[order[end]].created == entries[order[start]].created { end += 1 }
+            var places: [RepositoryKey: [Int]] = [:]
+            for place in start..<end {
+                places[RepositoryKey(registry: entries[order[place]].registry, repo: entries[order[place]].repo), default: []]
+                    .append(place)
+            }
+            for slots in places.values where slots.count > 1 {
+                let members = slots.map { order[$0] }.sorted { a, b in Self.byVersion(a, b, versions) }
+                for (slot, member) in zip(slots, members) { order[slot] = member }
+            }
+            start = end
+        }
+        return order
+    }
+
+    /// Versions in version order, then other tags; input order between equals.
+    private static func byVersion(_ a: Int, _ b: Int, _ versions: [LooseVersion?]) -> Bool {
+        switch (versions[a], versions[b]) {
+        case (let v?, let w?):
+            let order = LooseVersion.sortOrder(v, w)
+            return order == .same ? a < b : order == .ascending
+        case (.some, nil): return true
+        case (nil, .some): return false
+        case (nil, nil): return a < b
+        }
     }
 
     /// `a < b` by UTF-8 bytes, or nil when equal.

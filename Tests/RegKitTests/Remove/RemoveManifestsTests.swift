@@ -76,33 +76,129 @@ struct RemoveManifestsTests {
         #expect(diagnostics.exitStatus == 2)
     }
 
-    @Test("an index below an unselected tag that cannot be read fails the check: nothing is deleted")
-    func unreadableNestedIndex() async throws {
-        let inner = Digest(of: Array("the inner index".utf8))
-        let outer = Data(
-            #"{"schemaVersion":2,"mediaType":"\#(MediaType.ociIndex)","manifests":[{"mediaType":"\#(MediaType.ociIndex)","digest":"\#(inner)","size":15}]}"#
+    // MARK: - An index and the manifests it lists
+
+    static let child = Digest(of: Array("image amd64".utf8))
+    /// An index listing `child`.
+    static func index(_ note: String) -> [UInt8] {
+        Array(
+            #"{"schemaVersion":2,"mediaType":"\#(MediaType.ociIndex)","annotations":{"n":"\#(note)"},"manifests":[{"mediaType":"\#(MediaType.ociManifest)","digest":"\#(child)","size":2,"platform":{"os":"linux","architecture":"amd64"}}]}"#
                 .utf8)
-        let old = Self.digest("old")
-        let server = try ScriptedServer { request in
+    }
+
+    /// A registry whose `app` has `1.0` on an index (made with `note`) listing `child`, and
+    /// `1.0-amd64` on `child` itself; a DELETE of the index answers `indexDelete`.
+    static func indexRegistry(note: String = "now", indexDelete: Int = 202) throws -> ScriptedServer {
+        let index = Self.index(note)
+        let indexDigest = Digest(of: index)
+        return try ScriptedServer { request in
             switch (request.method, request.path) {
-            case ("GET", "/v2/app/tags/list"):
-                return .json(#"{"name":"app","tags":["keep","old"]}"#)
-            case ("HEAD", "/v2/app/manifests/old"):
+            case ("HEAD", "/v2/app/manifests/1.0"), ("HEAD", "/v2/app/manifests/\(indexDigest)"):
                 return .status(
                     200,
                     headers: [
-                        ("Docker-Content-Digest", old.description), ("Content-Type", MediaType.ociManifest),
+                        ("Docker-Content-Digest", indexDigest.description), ("Content-Type", MediaType.ociIndex),
+                        ("Content-Length", "\(index.count)"),
+                    ])
+            case ("GET", "/v2/app/manifests/\(indexDigest)"):
+                return .bytes(index, headers: [("Content-Type", MediaType.ociIndex)])
+            case ("HEAD", "/v2/app/manifests/1.0-amd64"):
+                return .status(
+                    200,
+                    headers: [
+                        ("Docker-Content-Digest", child.description), ("Content-Type", MediaType.ociManifest),
                         ("Content-Length", "2"),
                     ])
-            case ("HEAD", "/v2/app/manifests/keep"):
+            case ("GET", "/v2/app/tags/list"):
+                return .json(#"{"name":"app","tags":["1.0","1.0-amd64"]}"#)
+            case ("DELETE", "/v2/app/manifests/\(indexDigest)"):
+                return .status(indexDelete, body: "storage failure")
+            case ("DELETE", _):
+                return .status(202)
+            default:
+                return .status(404)
+            }
+        }
+    }
+
+    /// Runs reg-rm over `records` against `server` and returns the records written.
+    static func run(_ records: [Record], options: RemoveManifests.Options = .init(scope: .repo)) async throws -> [Record] {
+        let diagnostics = Diagnostics(tool: "reg-rm-test")
+        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("reg-rm-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        let fd = open(outputFile.path, O_WRONLY)
+        defer { close(fd) }
+        let client = RegistryClient(
+            options: ClientOptions(retry: RetryPolicy(retries: 0), jobs: 2),
+            credentials: CredentialStore(explicit: nil, environment: [:]))
+        let context = ToolContext(client: client, diagnostics: diagnostics, output: OutputWriter(fd: fd))
+        await RemoveManifests(options: options).run(records, context)
+        let lines = try String(contentsOf: outputFile, encoding: .utf8).split(separator: "\n")
+        return try lines.map { try Record(line: String($0)) }
+    }
+
+    static func record(_ server: ScriptedServer, _ tag: String) -> Record {
+        var record = Record()
+        record.registry = server.origin
+        record.repo = "app"
+        record.tag = tag
+        return record
+    }
+
+    @Test("an index whose deletion failed keeps the manifests it lists: its tag must not point at a half-deleted image")
+    func failedIndexKeepsItsChildren() async throws {
+        let server = try Self.indexRegistry(indexDelete: 500)
+        defer { server.stop() }
+        let written = try await Self.run([Self.record(server, "1.0"), Self.record(server, "1.0-amd64")])
+        let deletes = server.requests.filter { $0.method == "DELETE" }.map(\.path)
+        #expect(!deletes.contains("/v2/app/manifests/\(Self.child)"), "the child went while 1.0 still lists it")
+        #expect(written.map(\.tag) == ["1.0", "1.0-amd64"])
+        #expect(written[0].error != nil)
+        #expect(written[1].status != "deleted", "\(written[1])")
+    }
+
+    @Test("a platform record (reg-manifest --expand) whose tag moved to another index since: kept, nothing deleted")
+    func platformRecordOfAMovedTag() async throws {
+        let server = try Self.indexRegistry(note: "pushed after the selection")
+        defer { server.stop() }
+        var record = Self.record(server, "1.0")
+        record.platform = "linux/amd64"
+        record.digest = Self.child.description
+        record.index = Digest(of: Self.index("the image that was selected")).description
+        let written = try await Self.run([record])
+        #expect(server.requests.filter { $0.method == "DELETE" }.isEmpty, "deleted an image nobody selected")
+        #expect(written.first?.status == "kept", "\(written)")
+    }
+
+    @Test("a tag whose index lists a missing nested index: the check fails, nothing that index lists is deleted")
+    func brokenNestedIndexStillHolds() async throws {
+        let image = Digest(of: Array("image amd64".utf8))
+        let missing = Digest(of: Array("a nested index deleted by digest".utf8))
+        let index = Array(
+            #"{"schemaVersion":2,"mediaType":"\#(MediaType.ociIndex)","manifests":[{"mediaType":"\#(MediaType.ociManifest)","digest":"\#(image)","size":2},{"mediaType":"\#(MediaType.ociIndex)","digest":"\#(missing)","size":2}]}"#
+                .utf8)
+        let indexDigest = Digest(of: index)
+        let server = try ScriptedServer { request in
+            switch (request.method, request.path) {
+            case ("HEAD", "/v2/app/manifests/prod"):
                 return .status(
                     200,
                     headers: [
-                        ("Docker-Content-Digest", Digest(of: outer).description), ("Content-Type", MediaType.ociIndex),
-                        ("Content-Length", "\(outer.count)"),
+                        ("Docker-Content-Digest", indexDigest.description), ("Content-Type", MediaType.ociIndex),
+                        ("Content-Length", "\(index.count)"),
                     ])
-            case ("GET", "/v2/app/manifests/\(Digest(of: outer))"):
-                return .bytes(Array(outer), headers: [("Content-Type", MediaType.ociIndex)])
+            case ("GET", "/v2/app/manifests/\(indexDigest)"):
+                return .bytes(index, headers: [("Content-Type", MediaType.ociIndex)])
+            case ("HEAD", "/v2/app/manifests/1.0-amd64"):
+                return .status(
+                    200,
+                    headers: [
+                        ("Docker-Content-Digest", image.description), ("Content-Type", MediaType.ociManifest),
+                        ("Content-Length", "2"),
+                    ])
+            case ("GET", "/v2/app/tags/list"):
+                return .json(#"{"name":"app","tags":["prod","1.0-amd64"]}"#)
             case ("DELETE", _):
                 return .status(202)
             default:
@@ -110,24 +206,8 @@ struct RemoveManifestsTests {
             }
         }
         defer { server.stop() }
-        let diagnostics = Diagnostics(tool: "reg-rm-test")
-        let client = RegistryClient(
-            options: ClientOptions(retry: RetryPolicy(retries: 0)), credentials: CredentialStore(explicit: nil, environment: [:]))
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("reg-rm-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let fd = open(output.path, O_WRONLY)
-        defer { close(fd) }
-        var record = Record()
-        record.registry = server.origin
-        record.repo = "app"
-        record.tag = "old"
-        let context = ToolContext(client: client, diagnostics: diagnostics, output: OutputWriter(fd: fd))
-        await RemoveManifests(options: .init(scope: .repo)).run([record], context)
-
-        #expect(server.requests.filter { $0.method == "DELETE" }.isEmpty)
-        let written = try Record(line: String(try String(contentsOf: output, encoding: .utf8).split(separator: "\n")[0]))
-        #expect(written.error?.contains("not deleting") == true, "\(written)")
-        #expect(diagnostics.exitStatus == 2)
+        let written = try await Self.run([Self.record(server, "1.0-amd64")])
+        #expect(server.requests.filter { $0.method == "DELETE" }.isEmpty, "deleted a platform prod's index lists")
+        #expect(written.first?.error?.contains("check for other tags failed") == true, "\(written)")
     }
 }

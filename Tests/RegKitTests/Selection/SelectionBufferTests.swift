@@ -194,6 +194,41 @@ extension SelectionTests {
             #expect(warnings.last?.hasPrefix("reg.example/zero:") == true)
         }
 
+        @Test("a signature follows the platform records of its index (reg-manifest --expand)")
+        func signatureFollowsExpandedIndex() throws {
+            let index = "sha256:" + String(repeating: "a", count: 64)
+            let platforms = ["1", "2"].map { hex in
+                var record = Self.image("1.0", Character(hex), day: 20)
+                record.platform = hex == "1" ? "linux/amd64" : "linux/arm64"
+                record.index = index
+                return record
+            }
+            // 1.0 is new (2024-05-20), so its signature, stamped 0001-01-01, must stay with it.
+            let passed = try Selection(olderThan: ["29d"]).select(platforms + [Self.signature(of: "a")], now: SelectionTests.now)
+            #expect(short(passed) == [])
+        }
+
+        @Test("equal created times: the same records pass whatever the input order, non-version tags ranked newest")
+        func tiesWithOtherTags() throws {
+            let records = [Self.image("1.2", "1", day: 5), Self.image("latest", "2", day: 5), Self.image("1.1", "3", day: 5)]
+            for order in [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
+                let input = order.map { records[$0] }
+                let passed = try Selection(keep: 1, keepOrder: .created).select(input, now: SelectionTests.now)
+                #expect(Set(short(passed)) == ["1.1", "1.2"], "input \(short(input))")
+                let sorted = try Selection(sort: .created).select(input, now: SelectionTests.now)
+                #expect(short(sorted) == ["1.1", "1.2", "latest"], "input \(short(input))")
+            }
+        }
+
+        @Test("--sort created: equal times order each repository's tags by version, in the places its records take")
+        func tiesAcrossRepositories() throws {
+            let records = [
+                Self.image("2.0", "1", day: 5), Self.image("x", "2", day: 5, repo: "other"), Self.image("1.0", "3", day: 5),
+            ]
+            let sorted = try Selection(sort: .created).select(records, now: SelectionTests.now)
+            #expect(short(sorted) == ["1.0", "x", "2.0"])
+        }
+
         @Test("the buffer holds only records of its shard")
         func shardedBuffer() throws {
             var buffer = SelectionBuffer<Int>(selection: try Selection(sort: .name, shard: "1/2"), now: SelectionTests.now)

@@ -330,13 +330,39 @@ struct TransportTests {
             ])
     }
 
-    @Test("a registry that ignores n and last, with exactly n tags: asked once more, no tag twice")
+    @Test("a registry that ignores n and last, with exactly n tags: asked once more and with a smaller n, no tag twice")
     func pagingIgnored() async throws {
         let server = try pagingServer(count: 1000, link: false, honoursPaging: false)
         defer { server.stop() }
         let listed = try await tags(client(), server)
         #expect(listed.count == 1000)
-        #expect(server.requests.count == 2)
+        #expect(
+            server.requests.map(\.target) == [
+                "/v2/a/tags/list?n=1000", "/v2/a/tags/list?n=1000&last=t0999", "/v2/a/tags/list?n=999",
+            ])
+    }
+
+    @Test("a registry that honours n but ignores last: an error, not its first page taken for the whole list")
+    func pagingIgnoresLastOnly() async throws {
+        let all = (0..<1500).map { String(format: "t%04d", $0) }
+        let server = try ScriptedServer { request in
+            .json(TransportTests.tagsPage(Array(all.prefix(request.query["n"].flatMap(Int.init) ?? 50))))
+        }
+        defer { server.stop() }
+        var listed: [String] = []
+        await #expect(throws: RegistryError.self) {
+            try await client().tags(try registry(server), repo: "a") { listed += $0 }
+        }
+        #expect(listed.count == 1000, "what it did list came out before the error")
+    }
+
+    @Test("a Link back to a page already read is an error, not the end of the listing")
+    func pagingLinkLoop() async throws {
+        let server = try ScriptedServer { _ in
+            .json(TransportTests.tagsPage(["t1", "t2"]), headers: [("Link", #"</v2/a/tags/list?last=t2&n=2>; rel="next""#)])
+        }
+        defer { server.stop() }
+        await #expect(throws: RegistryError.self) { try await tags(client(), server) }
     }
 
     @Test("a repository whose tags were all deleted (tags: null) has none")
@@ -496,5 +522,22 @@ struct TransportTests {
             error
                 == .digestMismatch(
                     what: "\(server.origin)/a:v1", expected: claimed.description, actual: Digest(of: body).description))
+    }
+}
+
+extension TransportTests {
+    @Test("credentials go to the registry's own origin only: not to its host over plain HTTP when it speaks HTTPS")
+    func ownOrigin() throws {
+        let secure = try RegistryAddress("r.example")
+        #expect(RegistryClient.isOwn("https://r.example/v2/a/blobs/uploads/1?_state=x", of: secure))
+        #expect(RegistryClient.isOwn("https://R.Example/v2/", of: secure))
+        // A registry behind a TLS proxy that does not say X-Forwarded-Proto names its upload
+        // Location (and its Link) with http://: a Basic password must not follow it in clear text.
+        #expect(!RegistryClient.isOwn("http://r.example/v2/a/blobs/uploads/1?_state=x", of: secure))
+        #expect(!RegistryClient.isOwn("https://r.example:5000/v2/", of: secure))
+        #expect(!RegistryClient.isOwn("https://store.example/r.example/x", of: secure))
+        let plain = try RegistryAddress("http://127.0.0.1:5000")
+        #expect(RegistryClient.isOwn("http://127.0.0.1:5000/v2/a/tags/list?n=1000", of: plain))
+        #expect(!RegistryClient.isOwn("http://127.0.0.1:5001/v2/", of: plain))
     }
 }
