@@ -21,6 +21,8 @@ public struct SelectionBuffer<Payload> {
         let digest: Digest?
         /// For a signature, attestation or SBOM tag: the image it is attached to.
         let subject: Digest?
+        /// For one platform's record (reg-manifest --expand): the index of its tag's image.
+        let index: String?
     }
 
     /// - Parameter now: the time the run started, for durations.
@@ -50,7 +52,8 @@ public struct SelectionBuffer<Payload> {
                 created: created, isError: isError, passes: passes,
                 // One platform's record (reg-manifest --expand) stands for its index, which a
                 // signature names.
-                digest: record.tagDigest.flatMap(Digest.init), subject: subject))
+                digest: record.tagDigest.flatMap(Digest.init), subject: subject,
+                index: record.platform != nil ? record.index : nil))
     }
 
     /// The payloads of the records that pass, in output order: sorted by ``Selection/sort``
@@ -61,8 +64,15 @@ public struct SelectionBuffer<Payload> {
         // Each tag read once, not at every comparison.
         let versions: [LooseVersion?] = needsVersions ? entries.map { $0.tag.flatMap(LooseVersion.init) } : []
         let followers = followersOfImages()
-        let retained = retainedByKeep(versions: versions, followers: followers)
+        let platforms = platformGroups()
+        let retained = retainedByKeep(versions: versions, followers: followers, platforms: platforms)
         var decided = entries.indices.map { i in (entries[i].passes && !retained[i]) != selection.invert }
+        // The platform records of one image pass together or not at all: reg-rm deletes the
+        // whole image for any of them.
+        for members in platforms {
+            let together = members.allSatisfy { decided[$0] }
+            for i in members { decided[i] = together }
+        }
         // A signature passes exactly when every record of its image passes.
         for (i, images) in followers { decided[i] = images.allSatisfy { decided[$0] } }
         var chosen: [Int] = []
@@ -121,12 +131,46 @@ public struct SelectionBuffer<Payload> {
 
     /// Marks the records that pass the filters but that `--keep` holds back: the N newest of each
     /// (registry, repo), and, ranking by version, those whose tag is not a version.
-    private func retainedByKeep(versions: [LooseVersion?], followers: [Int: [Int]]) -> [Bool] {
+    /// The platform records (reg-manifest --expand) of each image with more than one: the
+    /// records of one tag that name one index.
+    private func platformGroups() -> [[Int]] {
+        var groups: [[String]: [Int]] = [:]
+        var order: [[String]] = []
+        for (i, entry) in entries.enumerated() where !entry.isError {
+            guard let index = entry.index, let tag = entry.tag else { continue }
+            let key = [entry.registry, entry.repo, tag, index]
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(i)
+        }
+        return order.compactMap { groups[$0]!.count > 1 ? groups[$0] : nil }
+    }
+
+    private func retainedByKeep(versions: [LooseVersion?], followers: [Int: [Int]], platforms: [[Int]]) -> [Bool] {
         var retained = [Bool](repeating: false, count: entries.count)
         guard let keep = selection.keep else { return retained }
+        // An image of several platform records counts once: the record with its newest time
+        // stands for it, and only when all its records passed the filters.
+        var standIn: [Int: [Int]] = [:]
+        var represented: Set<Int> = []
+        for members in platforms {
+            represented.formUnion(members)
+            guard members.allSatisfy({ entries[$0].passes }) else { continue }
+            let newest = members.max { a, b in
+                switch (entries[a].created, entries[b].created) {
+                case (let x?, let y?): return x < y || (x == y && a > b)
+                case (nil, .some): return true
+                default: return a > b
+                }
+            }!
+            standIn[newest] = members
+        }
         var groups: [RepositoryKey: [Int]] = [:]
-        for (i, entry) in entries.enumerated() where entry.passes && followers[i] == nil {
+        for (i, entry) in entries.enumerated()
+        where entry.passes && followers[i] == nil && (!represented.contains(i) || standIn[i] != nil) {
             groups[RepositoryKey(registry: entry.registry, repo: entry.repo), default: []].append(i)
+        }
+        defer {
+            for (i, members) in standIn where retained[i] { for member in members { retained[member] = true } }
         }
         for members in groups.values {
             var ranked: [Int]

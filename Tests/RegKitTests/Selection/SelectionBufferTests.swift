@@ -229,6 +229,38 @@ extension SelectionTests {
             #expect(short(sorted) == ["1.0", "x", "2.0"])
         }
 
+        /// The records of `tag`'s image of one platform each, as reg-manifest --expand writes them.
+        static func platforms(_ tag: String, _ index: Character, day: Int, _ hexes: [Character]) -> [Record] {
+            hexes.enumerated().map { n, hex in
+                var record = Self.image(tag, hex, day: day + n)
+                record.platform = "linux/\(hex)"
+                record.index = "sha256:" + String(repeating: index, count: 64)
+                return record
+            }
+        }
+
+        @Test("--keep over platform records (reg-manifest --expand) counts images: the newest image's records all stay")
+        func keepCountsImagesNotPlatforms() throws {
+            let records =
+                Self.platforms("1.0", "a", day: 5, ["1", "2"]) + Self.platforms("2.0", "b", day: 20, ["3", "4"])
+                + Self.platforms("3.0", "c", day: 10, ["5", "6"])
+            let one = try Selection(keep: 1, keepOrder: .created).select(records, now: SelectionTests.now)
+            // reg-rm deletes a platform record's whole image: no record of 2.0 may pass.
+            #expect(short(one) == ["1.0", "1.0", "3.0", "3.0"])
+            let two = try Selection(keep: 2, keepOrder: .created).select(records, now: SelectionTests.now)
+            #expect(short(two) == ["1.0", "1.0"])
+            let byVersion = try Selection(keep: 1).select(records, now: SelectionTests.now)
+            #expect(short(byVersion) == ["1.0", "1.0", "2.0", "2.0"])
+        }
+
+        @Test("an image whose platforms fall on both sides of an age limit does not pass")
+        func ageOverPlatforms() throws {
+            // 1.0's platforms are dated May 5 and 6; a limit between them keeps the image.
+            let records = Self.platforms("1.0", "a", day: 5, ["1", "2"]) + Self.platforms("0.9", "b", day: 1, ["3", "4"])
+            let passed = try Selection(olderThan: ["2024-05-06"]).select(records, now: SelectionTests.now)
+            #expect(short(passed) == ["0.9", "0.9"])
+        }
+
         @Test("the buffer holds only records of its shard")
         func shardedBuffer() throws {
             var buffer = SelectionBuffer<Int>(selection: try Selection(sort: .name, shard: "1/2"), now: SelectionTests.now)
