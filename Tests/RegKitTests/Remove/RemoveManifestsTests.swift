@@ -46,27 +46,10 @@ struct RemoveManifestsTests {
         let interruption = Interruption(diagnostics: diagnostics)
         let server = try Self.registry { _ in interruption.raise(SIGTERM) }
         defer { server.stop() }
-        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("reg-rm-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outputFile) }
-        let fd = open(outputFile.path, O_WRONLY)
-        defer { close(fd) }
-        let client = RegistryClient(
-            options: ClientOptions(retry: RetryPolicy(retries: 0), jobs: 1),
-            credentials: CredentialStore(explicit: nil, environment: [:]))
-        let context = ToolContext(client: client, diagnostics: diagnostics, output: OutputWriter(fd: fd))
-        let records = Self.tags.map { tag in
-            var record = Record()
-            record.registry = server.origin
-            record.repo = "app"
-            record.tag = tag
-            return record
-        }
-        await RemoveManifests(options: .init(scope: .repo)).run(records, context, interruption: interruption)
+        let records = Self.tags.map { Self.record(server, $0) }
+        let written = try await Self.run(records, jobs: 1, diagnostics: diagnostics, interruption: interruption)
 
         #expect(server.requests.filter { $0.method == "DELETE" }.count == 1)
-        let lines = try String(contentsOf: outputFile, encoding: .utf8).split(separator: "\n")
-        let written = try lines.map { try Record(line: String($0)) }
         #expect(written.map(\.tag) == Self.tags)
         #expect(written[0].status == "deleted")
         for record in written.dropFirst() {
@@ -122,18 +105,20 @@ struct RemoveManifestsTests {
     }
 
     /// Runs reg-rm over `records` against `server` and returns the records written.
-    static func run(_ records: [Record], options: RemoveManifests.Options = .init(scope: .repo)) async throws -> [Record] {
-        let diagnostics = Diagnostics(tool: "reg-rm-test")
+    static func run(
+        _ records: [Record], options: RemoveManifests.Options = .init(scope: .repo), jobs: Int = 2,
+        diagnostics: Diagnostics = Diagnostics(tool: "reg-rm-test"), interruption: Interruption? = nil
+    ) async throws -> [Record] {
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("reg-rm-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outputFile) }
         let fd = open(outputFile.path, O_WRONLY)
         defer { close(fd) }
         let client = RegistryClient(
-            options: ClientOptions(retry: RetryPolicy(retries: 0), jobs: 2),
+            options: ClientOptions(retry: RetryPolicy(retries: 0), jobs: jobs),
             credentials: CredentialStore(explicit: nil, environment: [:]))
         let context = ToolContext(client: client, diagnostics: diagnostics, output: OutputWriter(fd: fd))
-        await RemoveManifests(options: options).run(records, context)
+        await RemoveManifests(options: options).run(records, context, interruption: interruption)
         let lines = try String(contentsOf: outputFile, encoding: .utf8).split(separator: "\n")
         return try lines.map { try Record(line: String($0)) }
     }
