@@ -112,7 +112,7 @@ public struct RemoveManifests: Sendable {
                 children = try await walk.graph(repo, reference: head.digest.description, reach: .indexes).descendantDigests
             }
             let target = RemovalPlan.Target(
-                registry: registry.written, repo: repo, tag: record.tag, digest: head.digest, children: children)
+                registry: registry.name, repo: repo, tag: record.tag, digest: head.digest, children: children)
             return .target(out, registry, target)
         } catch {
             return .done(reporter.failed(record, error))
@@ -135,13 +135,13 @@ public struct RemoveManifests: Sendable {
                 do {
                     try await ReverseCheck(scope: options.scope).scan(registry, selection: selected, into: &plan, context)
                 } catch {
-                    failures[registry.written] = ReverseCheckError(registry: registry, scope: options.scope, cause: error)
+                    failures[registry.name] = ReverseCheckError(registry: registry, scope: options.scope, cause: error)
                 }
             }
         }
         if options.dryRun {
             // A dry run must not promise what the registry would refuse: probe it harmlessly.
-            for registry in registries where failures[registry.written] == nil {
+            for registry in registries where failures[registry.name] == nil {
                 let repo = targets.first { $0.registry == registry }!.target.repo
                 if case .failure(let refusal) = await reporter.attempt(
                     registry,
@@ -149,7 +149,7 @@ public struct RemoveManifests: Sendable {
                         try await TagRemover.probeDeletion(context.client, registry, repo: repo)
                     })
                 {
-                    failures[registry.written] = refusal
+                    failures[registry.name] = refusal
                 }
             }
         }
@@ -157,7 +157,7 @@ public struct RemoveManifests: Sendable {
         var deletable: [Int] = []
         for (k, entry) in targets.enumerated() {
             var record = entry.record
-            if let error = failures[entry.registry.written] {
+            if let error = failures[entry.registry.name] {
                 outcomes.settle(entry.index, reporter.failed(record, error))
                 continue
             }
@@ -229,14 +229,14 @@ public struct RemoveManifests: Sendable {
             }
             for (entry, deleted) in zip(current, gone) where !deleted {
                 for child in entry.target.children {
-                    listedBy[[entry.registry.written, entry.target.repo, child.description]] = entry.target.digest
+                    listedBy[[entry.registry.name, entry.target.repo, child.description]] = entry.target.digest
                 }
             }
         }
     }
 
     private static func key(_ entry: Pending) -> [String] {
-        [entry.registry.written, entry.target.repo, entry.target.digest.description]
+        [entry.registry.name, entry.target.repo, entry.target.digest.description]
     }
 
     // MARK: - Removing tags
@@ -318,12 +318,12 @@ final class Reporter: Sendable {
 
     /// Runs one deletion against `registry`, unless it has refused one already.
     func attempt<T: Sendable>(_ registry: RegistryAddress, _ body: @Sendable () async throws -> T) async -> Result<T, any Error> {
-        if let refusal = state.withLock({ $0.refused[registry.written] }) { return .failure(refusal) }
+        if let refusal = state.withLock({ $0.refused[registry.name] }) { return .failure(refusal) }
         do {
             return .success(try await body())
         } catch {
             if ToolContext.isTrouble(error) {
-                state.withLock { $0.refused[registry.written] = $0.refused[registry.written] ?? error }
+                state.withLock { $0.refused[registry.name] = $0.refused[registry.name] ?? error }
             }
             return .failure(error)
         }

@@ -54,8 +54,8 @@ struct ReverseCheck: Sendable {
             guard let found else { continue }
             let repo = String(name[..<name.lastIndex(of: ":")!])
             plan.hold(
-                registry: registry.written, repo: repo, digest: found.digest, children: found.children,
-                by: "\(registry.written)/\(name)")
+                registry: registry.name, repo: repo, digest: found.digest, children: found.children,
+                by: "\(registry.name)/\(name)")
         }
     }
 }

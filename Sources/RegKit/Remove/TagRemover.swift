@@ -31,15 +31,15 @@ public actor TagRemover {
 
     /// Removes `repo:tag`, which was resolved to `digest`.
     public func remove(_ registry: RegistryAddress, repo: String, tag: String, digest: Digest) async throws -> Outcome {
-        if !withoutTagDelete.contains(registry.written) {
+        if !withoutTagDelete.contains(registry.name) {
             do {
                 return try await client.deleteManifest(registry, repo: repo, reference: tag) ? .removed : .absent
             } catch RegistryError.unexpected(_, let status, _) where status == 400 {
-                withoutTagDelete.insert(registry.written)
+                withoutTagDelete.insert(registry.name)
             } catch RegistryError.deletionDisabled {
                 // 405 on a tag is the OCI spec's "tag deletion disabled", not "deletion disabled":
                 // the digest probe below tells the two apart.
-                withoutTagDelete.insert(registry.written)
+                withoutTagDelete.insert(registry.name)
             }
         }
         try await probeDeletion(registry, repo: repo)
@@ -64,9 +64,9 @@ public actor TagRemover {
 
     /// Probes each registry once, before any placeholder is pushed there.
     private func probeDeletion(_ registry: RegistryAddress, repo: String) async throws {
-        guard !deletionProbed.contains(registry.written) else { return }
+        guard !deletionProbed.contains(registry.name) else { return }
         try await Self.probeDeletion(client, registry, repo: repo)
-        deletionProbed.insert(registry.written)
+        deletionProbed.insert(registry.name)
     }
 
     /// Deletes a digest no manifest has: 404 when deletion works; 405 when it is disabled

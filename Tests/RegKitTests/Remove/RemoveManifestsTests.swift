@@ -195,4 +195,33 @@ struct RemoveManifestsTests {
         #expect(server.requests.filter { $0.method == "DELETE" }.isEmpty, "deleted a platform prod's index lists")
         #expect(written.first?.error?.contains("check for other tags failed") == true, "\(written)")
     }
+
+    @Test("one registry spelled two ways in one input is one registry: a shared digest is still kept")
+    func twoSpellings() async throws {
+        let shared = Self.digest("shared")
+        let other = Self.digest("other")
+        let server = try ScriptedServer { request in
+            func head(_ digest: Digest) -> ScriptedReply {
+                .status(
+                    200,
+                    headers: [
+                        ("Docker-Content-Digest", digest.description), ("Content-Type", MediaType.ociManifest),
+                        ("Content-Length", "2"),
+                    ])
+            }
+            switch (request.method, request.path) {
+            case ("GET", "/v2/app/tags/list"): return .json(#"{"name":"app","tags":["1.0","latest","2.0"]}"#)
+            case ("HEAD", "/v2/app/manifests/1.0"), ("HEAD", "/v2/app/manifests/latest"): return head(shared)
+            case ("HEAD", "/v2/app/manifests/2.0"): return head(other)
+            case ("DELETE", _): return .status(202)
+            default: return .status(404)
+            }
+        }
+        defer { server.stop() }
+        var slashed = Self.record(server, "1.0")
+        slashed.registry = server.origin + "/"
+        let written = try await Self.run([Self.record(server, "2.0"), slashed])
+        #expect(written.map(\.status) == ["deleted", "kept"])
+        #expect(server.requests.filter { $0.method == "DELETE" }.map(\.path) == ["/v2/app/manifests/\(other)"])
+    }
 }
