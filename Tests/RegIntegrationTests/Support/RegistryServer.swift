@@ -310,10 +310,10 @@ final class RegistryServer: @unchecked Sendable {
     }
 
     /// Polls `url` until this registry (its instance header) answers 200 or 401 (true), the process exits
-    /// (false) or 30 s pass (throws): with
-    /// the whole suite starting registries at once on two cores, a start can take seconds.
+    /// (false) or 90 s pass (throws): with the whole suite starting registries at once on two cores
+    /// (a seventy-test suite, and whatever else the machine runs), a start can take tens of seconds.
     private static func waitUntilReady(_ url: String, instance: String, process: Process, log: URL) throws -> Bool {
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(90)
         while Date() < deadline {
             guard process.isRunning else { return false }
             let probe = try curl([
@@ -324,7 +324,7 @@ final class RegistryServer: @unchecked Sendable {
             usleep(25_000)
         }
         terminate(process)
-        throw HarnessError("\(url) not ready after 30 s:\n\(tail(of: log))")
+        throw HarnessError("\(url) not ready after 90 s:\n\(tail(of: log))")
     }
 
     /// Starts a long-running process with stdin from /dev/null and stdout and stderr appended to `log`.
