@@ -32,9 +32,7 @@ public struct BuiltImageSource: ImageSource {
     }
 
     public func blob(_ repo: String, digest: Digest, into sink: any BodySink) async throws -> Int64 {
-        guard let data = image.blobs.first(where: { $0.descriptor.digest == digest })?.data else {
-            throw RegistryError.notFound(what: "generated blob \(digest)", code: nil)
-        }
+        let data = try blobData(digest)
         guard data.withUnsafeBytes({ sink.write($0) }) else {
             throw RegistryError.unexpected(what: "generated blob \(digest)", status: 0, message: "the sink refused it")
         }
@@ -42,9 +40,13 @@ public struct BuiltImageSource: ImageSource {
     }
 
     public func blobBody(_ repo: String, digest: Digest) async throws -> any BodySource {
+        DataSource(try blobData(digest))
+    }
+
+    private func blobData(_ digest: Digest) throws -> Data {
         guard let data = image.blobs.first(where: { $0.descriptor.digest == digest })?.data else {
             throw RegistryError.notFound(what: "generated blob \(digest)", code: nil)
         }
-        return DataSource(data)
+        return data
     }
 }

@@ -23,12 +23,7 @@ struct RemoveManifestsTests {
                 guard let tag = tags.first(where: { request.path == "/v2/app/manifests/\($0)" }) else {
                     return .status(404)
                 }
-                return .status(
-                    200,
-                    headers: [
-                        ("Docker-Content-Digest", digest(tag).description), ("Content-Type", MediaType.ociManifest),
-                        ("Content-Length", "2"),
-                    ])
+                return .manifestHead(digest(tag), type: MediaType.ociManifest, length: 2)
             case "GET" where request.path == "/v2/app/tags/list":
                 return .json(#"{"name":"app","tags":["1.0","1.1","1.2","1.3"]}"#)
             case "DELETE":
@@ -77,21 +72,11 @@ struct RemoveManifestsTests {
         return try ScriptedServer { request in
             switch (request.method, request.path) {
             case ("HEAD", "/v2/app/manifests/1.0"), ("HEAD", "/v2/app/manifests/\(indexDigest)"):
-                return .status(
-                    200,
-                    headers: [
-                        ("Docker-Content-Digest", indexDigest.description), ("Content-Type", MediaType.ociIndex),
-                        ("Content-Length", "\(index.count)"),
-                    ])
+                return .manifestHead(indexDigest, type: MediaType.ociIndex, length: index.count)
             case ("GET", "/v2/app/manifests/\(indexDigest)"):
                 return .bytes(index, headers: [("Content-Type", MediaType.ociIndex)])
             case ("HEAD", "/v2/app/manifests/1.0-amd64"):
-                return .status(
-                    200,
-                    headers: [
-                        ("Docker-Content-Digest", child.description), ("Content-Type", MediaType.ociManifest),
-                        ("Content-Length", "2"),
-                    ])
+                return .manifestHead(child, type: MediaType.ociManifest, length: 2)
             case ("GET", "/v2/app/tags/list"):
                 return .json(#"{"name":"app","tags":["1.0","1.0-amd64"]}"#)
             case ("DELETE", "/v2/app/manifests/\(indexDigest)"):
@@ -167,21 +152,11 @@ struct RemoveManifestsTests {
         let server = try ScriptedServer { request in
             switch (request.method, request.path) {
             case ("HEAD", "/v2/app/manifests/prod"):
-                return .status(
-                    200,
-                    headers: [
-                        ("Docker-Content-Digest", indexDigest.description), ("Content-Type", MediaType.ociIndex),
-                        ("Content-Length", "\(index.count)"),
-                    ])
+                return .manifestHead(indexDigest, type: MediaType.ociIndex, length: index.count)
             case ("GET", "/v2/app/manifests/\(indexDigest)"):
                 return .bytes(index, headers: [("Content-Type", MediaType.ociIndex)])
             case ("HEAD", "/v2/app/manifests/1.0-amd64"):
-                return .status(
-                    200,
-                    headers: [
-                        ("Docker-Content-Digest", image.description), ("Content-Type", MediaType.ociManifest),
-                        ("Content-Length", "2"),
-                    ])
+                return .manifestHead(image, type: MediaType.ociManifest, length: 2)
             case ("GET", "/v2/app/tags/list"):
                 return .json(#"{"name":"app","tags":["prod","1.0-amd64"]}"#)
             case ("DELETE", _):
@@ -201,18 +176,11 @@ struct RemoveManifestsTests {
         let shared = Self.digest("shared")
         let other = Self.digest("other")
         let server = try ScriptedServer { request in
-            func head(_ digest: Digest) -> ScriptedReply {
-                .status(
-                    200,
-                    headers: [
-                        ("Docker-Content-Digest", digest.description), ("Content-Type", MediaType.ociManifest),
-                        ("Content-Length", "2"),
-                    ])
-            }
             switch (request.method, request.path) {
             case ("GET", "/v2/app/tags/list"): return .json(#"{"name":"app","tags":["1.0","latest","2.0"]}"#)
-            case ("HEAD", "/v2/app/manifests/1.0"), ("HEAD", "/v2/app/manifests/latest"): return head(shared)
-            case ("HEAD", "/v2/app/manifests/2.0"): return head(other)
+            case ("HEAD", "/v2/app/manifests/1.0"), ("HEAD", "/v2/app/manifests/latest"):
+                return .manifestHead(shared, type: MediaType.ociManifest, length: 2)
+            case ("HEAD", "/v2/app/manifests/2.0"): return .manifestHead(other, type: MediaType.ociManifest, length: 2)
             case ("DELETE", _): return .status(202)
             default: return .status(404)
             }
