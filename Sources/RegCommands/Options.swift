@@ -58,7 +58,7 @@ public struct CredentialFlags: ParsableArguments {
 
 /// How hard to work.
 public struct TransferFlags: ParsableArguments {
-    @Option(name: [.customShort("j"), .long], help: "Requests in flight at most.")
+    @Option(name: [.customShort("j"), .long], help: "Requests in flight at most to each registry.")
     var jobs = 8
 
     @Option(help: "Retries after a connection failure, a timeout or an HTTP 429, 502, 503, 504.")

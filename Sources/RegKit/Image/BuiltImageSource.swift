@@ -31,16 +31,16 @@ public struct BuiltImageSource: ImageSource {
         return ImageNode(head: head, bytes: data, manifest: try Manifest.parse(data, reference: reference))
     }
 
-    public func blob(_ repo: String, digest: Digest, into sink: any BodySink) async throws -> Int64 {
+    public func blob(_ repo: String, digest: Digest, size: Int64?, into sink: any BodySink) async throws -> Int64 {
         let data = try blobData(digest)
-        guard data.withUnsafeBytes({ sink.write($0) }) else {
+        guard await sink.writeAll(data) else {
             throw RegistryError.unexpected(what: "generated blob \(digest)", status: 0, message: "the sink refused it")
         }
         return Int64(data.count)
     }
 
-    public func blobBody(_ repo: String, digest: Digest) async throws -> any BodySource {
-        DataSource(try blobData(digest))
+    public func blobBody(_ repo: String, descriptor: Descriptor) async throws -> any BodySource {
+        DataSource(try blobData(descriptor.digest))
     }
 
     private func blobData(_ digest: Digest) throws -> Data {

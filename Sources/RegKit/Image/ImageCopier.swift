@@ -76,14 +76,18 @@ public final class ImageCopier: Sendable {
         _ descriptor: Descriptor, from source: any ImageSource, repo: String, to targetRepo: String, lender: String?
     ) async throws -> BlobFlights.Result {
         let target = self.target
+        // The download and the upload of a blob take their slots together (``HostSlots``).
+        let claims = [source.slot, target.slot].compactMap { $0 }
         return try await flights.once(repo: targetRepo, digest: descriptor.digest) { holder in
-            if try await target.hasBlob(targetRepo, digest: descriptor.digest) { return .skipped }
-            let written = try await target.writeBlob(targetRepo, descriptor: descriptor, mountFrom: holder ?? lender) {
-                try await source.blobBody(repo, digest: descriptor.digest)
-            }
-            switch written {
-            case .mounted: return .mounted
-            case .written(let bytes): return .written(bytes)
+            try await HostSlots.run(claims) {
+                if try await target.hasBlob(targetRepo, digest: descriptor.digest) { return .skipped }
+                let written = try await target.writeBlob(targetRepo, descriptor: descriptor, mountFrom: holder ?? lender) {
+                    try await source.blobBody(repo, descriptor: descriptor)
+                }
+                switch written {
+                case .mounted: return .mounted
+                case .written(let bytes): return .written(bytes)
+                }
             }
         }
     }

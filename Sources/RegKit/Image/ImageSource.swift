@@ -8,6 +8,9 @@ public protocol ImageSource: Sendable {
     /// How messages name the source: the registry as written, or a folder.
     var name: String { get }
 
+    /// The request slots reading from the source takes (``HostSlots``); nil when it needs none.
+    var slot: HostSlots.Claim? { get }
+
     /// The descriptor of a manifest by tag or digest, as cheaply as the source can tell it.
     /// - Throws: ``RegistryError/notFound(what:code:)`` when there is no such manifest.
     func head(_ repo: String, reference: String) async throws -> ManifestHead
@@ -17,27 +20,36 @@ public protocol ImageSource: Sendable {
     ///   ``RegistryError/invalidManifest(reference:reason:)`` when its bytes are not one.
     func manifest(_ repo: String, reference: String) async throws -> ImageNode
 
-    /// Streams a blob into `sink`, checking its digest.
+    /// Streams a blob into `sink`, checking its digest and, when given, its size.
     /// - Returns: the number of bytes.
-    func blob(_ repo: String, digest: Digest, into sink: any BodySink) async throws -> Int64
+    func blob(_ repo: String, digest: Digest, size: Int64?, into sink: any BodySink) async throws -> Int64
 
-    /// The blob as an upload body that can be read again from the start (for retries). By
-    /// default it is fetched into a ``SpooledBody``; a source holding its bytes hands them over.
-    func blobBody(_ repo: String, digest: Digest) async throws -> any BodySource
+    /// The blob as an upload body. A registry streams it through a ``BlobPipe`` as it
+    /// downloads (memory bounded, not re-readable: a failed upload asks for a new body); a
+    /// source holding its bytes hands them over. By default it is fetched into a
+    /// ``SpooledBody`` first.
+    func blobBody(_ repo: String, descriptor: Descriptor) async throws -> any BodySource
 }
 
 extension ImageSource {
-    public func blobBody(_ repo: String, digest: Digest) async throws -> any BodySource {
+    public var slot: HostSlots.Claim? { nil }
+
+    public func blobBody(_ repo: String, descriptor: Descriptor) async throws -> any BodySource {
         let spool = try SpooledBody()
-        _ = try await blob(repo, digest: digest, into: spool)
+        _ = try await blob(repo, digest: descriptor.digest, size: descriptor.size, into: spool)
         return spool
+    }
+
+    /// Streams a blob into `sink`, checking its digest.
+    public func blob(_ repo: String, digest: Digest, into sink: any BodySink) async throws -> Int64 {
+        try await blob(repo, digest: digest, size: nil, into: sink)
     }
 
     /// A small blob (an image config) in memory, checked against its digest.
     /// - Parameter limit: the most bytes accepted; a larger blob is an error, not a memory spike.
-    public func blobData(_ repo: String, digest: Digest, limit: Int = 8 << 20) async throws -> Data {
+    public func blobData(_ repo: String, digest: Digest, size: Int64? = nil, limit: Int = 8 << 20) async throws -> Data {
         let memory = MemorySink(limit: limit)
-        _ = try await blob(repo, digest: digest, into: memory)
+        _ = try await blob(repo, digest: digest, size: size, into: memory)
         return memory.data
     }
 }

@@ -8,6 +8,9 @@ public protocol ImageTarget: Sendable {
     /// How messages name the target: the registry as written, or a folder.
     var name: String { get }
 
+    /// The request slots writing to the target takes (``HostSlots``); nil when it needs none.
+    var slot: HostSlots.Claim? { get }
+
     /// The digest the tag (or digest) `reference` points at in `repo`, or nil when there is none.
     func manifestDigest(_ repo: String, reference: String) async throws -> Digest?
 
@@ -23,6 +26,10 @@ public protocol ImageTarget: Sendable {
 
     /// Stores manifest bytes under `reference`: a digest, or a tag (written last).
     func putManifest(_ repo: String, reference: String, bytes: Data, mediaType: String) async throws
+}
+
+extension ImageTarget {
+    public var slot: HostSlots.Claim? { nil }
 }
 
 /// How a blob reached the target.

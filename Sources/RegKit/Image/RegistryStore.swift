@@ -13,6 +13,8 @@ public struct RegistryStore: ImageSource, ImageTarget {
 
     public var name: String { registry.written }
 
+    public var slot: HostSlots.Claim? { client.slot(registry) }
+
     // MARK: - Reading
 
     public func head(_ repo: String, reference: String) async throws -> ManifestHead {
@@ -25,8 +27,24 @@ public struct RegistryStore: ImageSource, ImageTarget {
         return ImageNode(head: head, bytes: body, manifest: manifest)
     }
 
-    public func blob(_ repo: String, digest: Digest, into sink: any BodySink) async throws -> Int64 {
-        try await client.blob(registry, repo: repo, digest: digest, into: sink)
+    public func blob(_ repo: String, digest: Digest, size: Int64?, into sink: any BodySink) async throws -> Int64 {
+        try await client.blob(registry, repo: repo, digest: digest, size: size, into: sink)
+    }
+
+    /// A ``BlobPipe`` fed by a download that starts now, in a task the pipe can cancel.
+    public func blobBody(_ repo: String, descriptor: Descriptor) async throws -> any BodySource {
+        let pipe = BlobPipe(length: descriptor.size)
+        let (client, registry) = (self.client, self.registry)
+        pipe.attach(
+            producer: Task {
+                do {
+                    try await client.blob(registry, repo: repo, digest: descriptor.digest, size: descriptor.size, into: pipe)
+                    pipe.finish()
+                } catch {
+                    pipe.fail(error)
+                }
+            })
+        return pipe
     }
 
     // MARK: - Writing
@@ -43,15 +61,38 @@ public struct RegistryStore: ImageSource, ImageTarget {
         try await client.blobExists(registry, repo: repo, digest: digest)
     }
 
+    /// Uploads after the body opened (a pipe's download answered 2xx). An upload that fails in
+    /// a way worth a retry, with a body that cannot be sent again, starts over: a new upload
+    /// session and a new body (a new download), after a pause.
     public func writeBlob(
         _ repo: String, descriptor: Descriptor, mountFrom: String?, body: @Sendable () async throws -> any BodySource
     ) async throws -> BlobWrite {
         let start = try await client.startUpload(
             registry, repo: repo, mount: mountFrom.map { (digest: descriptor.digest, from: $0) })
-        guard case .session(let session) = start else { return .mounted }
-        let source = try await body()
-        try await client.finishUpload(registry, repo: repo, session: session, digest: descriptor.digest, body: source)
-        return .written(source.length)
+        guard case .session(var session) = start else { return .mounted }
+        var restarts = 0
+        while true {
+            let source = try await body()
+            do {
+                try await source.opened()
+                try await client.finishUpload(registry, repo: repo, session: session, digest: descriptor.digest, body: source)
+                return .written(source.length)
+            } catch {
+                source.cancel()
+                // The download's own failure (it resumed what it could) is the one to report.
+                if let cause = source.failure, !(cause is CancellationError) { throw cause }
+                let retry = client.options.retry
+                guard !source.canRewind, RetryPolicy.isRetryable(error), restarts < retry.retries else { throw error }
+                let pause = retry.delay(attempt: restarts)
+                client.note(
+                    "\(name)/\(repo)@\(descriptor.digest): upload failed (\(error)), starting again in \(String(format: "%.1f", pause)) s"
+                )
+                restarts += 1
+                try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+                guard case .session(let fresh) = try await client.startUpload(registry, repo: repo) else { return .mounted }
+                session = fresh
+            }
+        }
     }
 
     public func putManifest(_ repo: String, reference: String, bytes: Data, mediaType: String) async throws {

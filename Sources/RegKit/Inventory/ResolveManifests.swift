@@ -118,7 +118,7 @@ public struct ResolveManifests: Sendable {
     /// `created` from the config of an image manifest; nil for anything else, or without `--config`.
     private func created(of node: ImageNode, _ repo: String, _ source: any ImageSource) async throws -> String? {
         guard options.config, !node.isIndex, let config = node.manifest.config else { return nil }
-        let data = try await source.blobData(repo, digest: config.digest)
+        let data = try await source.blobData(repo, digest: config.digest, size: config.size)
         return (try? JSONDecoder().decode(ImageConfig.self, from: data))?.created
     }
 

@@ -40,7 +40,6 @@ public struct ManifestHead: Sendable, Hashable {
 public final class RegistryClient: Sendable {
     public let options: ClientOptions
     private let credentials: CredentialStore
-    private let limiter: AsyncLimiter
     private let authenticator: Authenticator
     private let log: @Sendable (String) -> Void
 
@@ -51,50 +50,72 @@ public final class RegistryClient: Sendable {
     ) {
         self.options = options
         self.credentials = credentials
-        self.limiter = AsyncLimiter(options.jobs)
         self.log = log
         self.authenticator = Authenticator(credentials: credentials, allowsPlainRealm: options.tls.insecure) { request in
             try await RegistryClient.performWithRetries(request, options: options, log: log)
         }
     }
 
+    /// Writes one line for `--verbose`.
+    public func note(_ line: String) { log(line) }
+
     // MARK: - Sending
 
+    /// This client's claim on the slots of `registry` (``HostSlots``): `--jobs` requests at once.
+    public func slot(_ registry: RegistryAddress) -> HostSlots.Claim {
+        HostSlots.Claim(host: registry.host, limit: options.jobs)
+    }
+
     /// Sends one request to `registry`, authorized for `scope`, retrying as the policy says.
+    /// Each attempt holds a slot of the registry's host; the pause before a retry does not.
     /// - Returns: the response, whatever its status.
     public func send(_ request: HTTPRequest, to registry: RegistryAddress, scope: AuthScope, what: String) async throws
+        -> HTTPResponse
+    {
+        let claim = slot(registry)
+        return try await RegistryClient.withRetries(request, options: options, log: log) {
+            try await HostSlots.run([claim]) { try await self.attempt(request, to: registry, scope: scope, what: what) }
+        }
+    }
+
+    /// One attempt: authorized from what the registry asked before, and once more when it
+    /// answers 401 with a challenge the credentials can meet.
+    private func attempt(_ request: HTTPRequest, to registry: RegistryAddress, scope: AuthScope, what: String) async throws
         -> HTTPResponse
     {
         // The registry's credentials go to the registry's host only: an upload `Location` or a
         // redirect target elsewhere (object storage) gets the request without them.
         let ownHost = RegistryClient.isOwn(request.url, of: registry)
-        return try await limiter.run {
-            var request = request
-            if ownHost, let authorization = try await authenticator.authorization(registry: registry, scope: scope) {
-                request.setHeader("Authorization", authorization)
-            }
-            var response = try await RegistryClient.performWithRetries(request, options: options, log: log)
-            if response.status == 401 && ownHost {
-                let challenge = response.header("WWW-Authenticate")
-                if let authorization = try await authenticator.challenged(
-                    registry: registry, scope: scope, header: challenge, sent: request.header("Authorization")),
-                    authorization != request.header("Authorization")
-                {
-                    request.setHeader("Authorization", authorization)
-                    request.sink?.reset()
-                    response = try await RegistryClient.performWithRetries(request, options: options, log: log)
-                } else if request.header("Authorization") == nil {
-                    throw RegistryError.unauthenticated(registry: registry.name, what: what)
-                }
-                if response.status == 401 {
-                    guard await authenticator.hasCredentials(host: registry.host) else {
-                        throw RegistryError.unauthenticated(registry: registry.name, what: what)
-                    }
-                    throw denied(registry, scope: scope, what: what, status: 401)
-                }
-            }
-            return response
+        var request = request
+        if ownHost, let authorization = try await authenticator.authorization(registry: registry, scope: scope) {
+            request.setHeader("Authorization", authorization)
         }
+        var response = try await CurlEngine.shared.perform(request, tls: options.tls, timeout: options.timeout)
+        guard response.status == 401 && ownHost else { return response }
+        let challenge = response.header("WWW-Authenticate")
+        if let authorization = try await authenticator.challenged(
+            registry: registry, scope: scope, header: challenge, sent: request.header("Authorization")),
+            authorization != request.header("Authorization"), RegistryClient.canRepeat(request)
+        {
+            request.setHeader("Authorization", authorization)
+            request.sink?.reset()
+            response = try await CurlEngine.shared.perform(request, tls: options.tls, timeout: options.timeout)
+        } else if request.header("Authorization") == nil {
+            throw RegistryError.unauthenticated(registry: registry.name, what: what)
+        }
+        if response.status == 401 {
+            guard await authenticator.hasCredentials(host: registry.host) else {
+                throw RegistryError.unauthenticated(registry: registry.name, what: what)
+            }
+            throw denied(registry, scope: scope, what: what, status: 401)
+        }
+        return response
+    }
+
+    /// True when the request can go again: its body can be re-read and its sink can forget
+    /// what it took. A blob pipe's cannot: its retries are the pipe's own (``BlobPipe``).
+    static func canRepeat(_ request: HTTPRequest) -> Bool {
+        (request.body?.canRewind ?? true) && (request.sink?.canReset ?? true)
     }
 
     /// True when `url` is on the registry's own origin (scheme, host and port), where its
@@ -104,27 +125,43 @@ public final class RegistryClient: Sendable {
             && TransportError.hostPart(of: url).lowercased() == registry.host.lowercased()
     }
 
+    /// Sends `request` as is (a token request), retrying as the policy says.
     static func performWithRetries(_ request: HTTPRequest, options: ClientOptions, log: @Sendable (String) -> Void)
         async throws -> HTTPResponse
     {
+        try await withRetries(request, options: options, log: log) {
+            try await CurlEngine.shared.perform(request, tls: options.tls, timeout: options.timeout)
+        }
+    }
+
+    /// Runs `attempt` until it answers with a status that is not worth a retry, or it fails
+    /// with a transport error that is not transient, or the retries are spent. A request that
+    /// cannot go again (``canRepeat(_:)``, asked after each attempt) gets no more.
+    static func withRetries(
+        _ request: HTTPRequest, options: ClientOptions, log: @Sendable (String) -> Void,
+        attempt: () async throws -> HTTPResponse
+    ) async throws -> HTTPResponse {
         let retry = options.retry
-        var attempt = 0
+        let retries = retry.retries
+        var attempts = 0
         while true {
             let pause: Double
             do {
-                let response = try await CurlEngine.shared.perform(request, tls: options.tls, timeout: options.timeout)
-                guard RetryPolicy.isRetryable(status: response.status), attempt < retry.retries else { return response }
-                pause = retry.delay(attempt: attempt, retryAfter: response.header("Retry-After"))
+                let response = try await attempt()
+                guard RetryPolicy.isRetryable(status: response.status), attempts < retries, canRepeat(request) else {
+                    return response
+                }
+                pause = retry.delay(attempt: attempts, retryAfter: response.header("Retry-After"))
                 log(
-                    "\(request.method.rawValue) \(request.url): HTTP \(response.status), retry \(attempt + 1)/\(retry.retries) in \(String(format: "%.1f", pause)) s"
+                    "\(request.method.rawValue) \(request.url): HTTP \(response.status), retry \(attempts + 1)/\(retries) in \(String(format: "%.1f", pause)) s"
                 )
-            } catch let error as TransportError where error.isTransient && attempt < retry.retries {
-                pause = retry.delay(attempt: attempt)
+            } catch let error as TransportError where error.isTransient && attempts < retries && canRepeat(request) {
+                pause = retry.delay(attempt: attempts)
                 log(
-                    "\(request.method.rawValue) \(request.url): \(error.detail), retry \(attempt + 1)/\(retry.retries) in \(String(format: "%.1f", pause)) s"
+                    "\(request.method.rawValue) \(request.url): \(error.detail), retry \(attempts + 1)/\(retries) in \(String(format: "%.1f", pause)) s"
                 )
             }
-            attempt += 1
+            attempts += 1
             request.sink?.reset()
             try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
         }
@@ -377,24 +414,42 @@ public final class RegistryClient: Sendable {
 
     // MARK: - Blobs
 
-    /// Fetches a blob into `sink` (or only hashes it), checking its digest.
+    /// Fetches a blob into `sink` (or only hashes it), checking its digest and, when given,
+    /// its size. A connection that breaks after some bytes arrived is resumed with `Range`
+    /// (``BlobFeed``): the sink sees each byte once, so it may be a pipe into an upload.
+    /// - Parameter size: the size its descriptor says; a response of another length is refused
+    ///   before its body starts.
     /// - Returns: the number of bytes.
     @discardableResult
-    public func blob(_ registry: RegistryAddress, repo: String, digest: Digest, into sink: (any BodySink)? = nil) async throws
-        -> Int64
-    {
+    public func blob(
+        _ registry: RegistryAddress, repo: String, digest: Digest, size: Int64? = nil, into sink: (any BodySink)? = nil
+    ) async throws -> Int64 {
         let what = "\(registry.name)/\(repo)@\(digest)"
-        let hashing = DigestingSink(next: sink)
-        let request = HTTPRequest(.get, registry.baseURL + "/v2/\(repo)/blobs/\(digest)", sink: hashing)
-        let response = try await send(request, to: registry, scope: .pull(repo), what: what)
-        guard response.isSuccess else {
-            throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .get)
+        let feed = BlobFeed(digest: digest, size: size, what: what, next: sink)
+        var resumes = 0
+        while true {
+            var request = HTTPRequest(.get, registry.baseURL + "/v2/\(repo)/blobs/\(digest)", sink: feed)
+            if let range = feed.range { request.setHeader("Range", range) }
+            let pause: Double
+            do {
+                let response = try await send(request, to: registry, scope: .pull(repo), what: what)
+                guard response.isSuccess else {
+                    throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .get)
+                }
+                return try feed.finish()
+            } catch let error as TransportError where error.kind == .bodyRejected && feed.refusal != nil {
+                throw feed.refusal!
+            } catch let error as TransportError
+                where error.isTransient && feed.delivered > 0 && resumes < options.retry.retries
+            {
+                pause = options.retry.delay(attempt: resumes)
+                log(
+                    "GET \(request.url): \(error.detail) after \(feed.delivered) bytes, resuming \(resumes + 1)/\(options.retry.retries) in \(String(format: "%.1f", pause)) s"
+                )
+            }
+            resumes += 1
+            try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
         }
-        let actual = hashing.finish()
-        guard actual == digest else {
-            throw RegistryError.digestMismatch(what: what, expected: digest.description, actual: actual.description)
-        }
-        return hashing.count
     }
 
     /// True when the repository already holds the blob.

@@ -9,12 +9,27 @@ import Synchronization
 /// as many threads as cores), so async callers hand their request over through a
 /// locked queue and `curl_multi_wakeup`, and are answered through a continuation.
 /// The multi handle keeps connections alive and multiplexes HTTP/2.
+///
+/// Flow control: a sink that is full or a source that is empty pauses its transfer
+/// (`CURL_WRITEFUNC_PAUSE`, `CURL_READFUNC_PAUSE`); it wakes the transfer later from any
+/// thread by queueing a resume, which this thread applies with `curl_easy_pause` (only the
+/// thread driving the handle may call it: it can re-enter the callbacks). A cancelled task
+/// queues a cancel the same way, and its transfer stops.
 final class CurlEngine: @unchecked Sendable {
     /// The engine of this process.
     static let shared = CurlEngine()
 
+    /// What another thread asks of a transfer.
+    enum Control {
+        /// Continue a transfer paused by its sink or source.
+        case resume
+        /// Stop it, answering its caller with `CancellationError`.
+        case cancel
+    }
+
     private let multi: UnsafeMutableRawPointer
     private let incoming = Mutex<[Transfer]>([])
+    private let controls = Mutex<[(Transfer, Control)]>([])
     /// Owned by the engine thread only.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
 
@@ -28,15 +43,27 @@ final class CurlEngine: @unchecked Sendable {
         thread.start()
     }
 
-    /// Sends `request` and waits for the whole response.
+    /// Sends `request` and waits for the whole response. Cancelling the calling task stops
+    /// the transfer and throws `CancellationError`.
     /// - Parameter timeout: seconds to connect, and seconds the transfer may stall (see ``ClientOptions/timeout``).
     /// - Throws: ``TransportError`` when no HTTP answer came.
     func perform(_ request: HTTPRequest, tls: TLSOptions, timeout: Int) async throws -> HTTPResponse {
-        try await withCheckedThrowingContinuation { continuation in
-            let transfer = Transfer(request: request, tls: tls, timeout: timeout, continuation: continuation)
-            incoming.withLock { $0.append(transfer) }
-            curl_multi_wakeup(multi)
+        let transfer = Transfer(request: request, tls: tls, timeout: timeout, engine: self)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                transfer.continuation = continuation
+                incoming.withLock { $0.append(transfer) }
+                curl_multi_wakeup(multi)
+            }
+        } onCancel: {
+            control(transfer, .cancel)
         }
+    }
+
+    /// Queues `control` for `transfer`, from any thread; the engine thread applies it.
+    fileprivate func control(_ transfer: Transfer, _ control: Control) {
+        controls.withLock { $0.append((transfer, control)) }
+        curl_multi_wakeup(multi)
     }
 
     private func run() {
@@ -47,10 +74,19 @@ final class CurlEngine: @unchecked Sendable {
                 return queue
             }
             for transfer in arrived {
+                guard !transfer.cancelled else {
+                    transfer.finish(.failure(CancellationError()))
+                    continue
+                }
                 guard let handle = transfer.makeHandle() else { continue }
                 active[handle] = transfer
                 curl_multi_add_handle(multi, handle)
             }
+            let requested = controls.withLock { queue -> [(Transfer, Control)] in
+                defer { queue.removeAll() }
+                return queue
+            }
+            for (transfer, control) in requested { apply(control, to: transfer) }
             curl_multi_perform(multi, &running)
             var left: Int32 = 0
             while let message = curl_multi_info_read(multi, &left) {
@@ -62,6 +98,23 @@ final class CurlEngine: @unchecked Sendable {
             curl_multi_poll(multi, nil, 0, 1000, nil)
         }
     }
+
+    private func apply(_ control: Control, to transfer: Transfer) {
+        guard let handle = transfer.handle, active[handle] === transfer else {
+            // Not started yet (a cancel that overtook its request), or finished already.
+            if control == .cancel { transfer.cancelled = true }
+            return
+        }
+        switch control {
+        case .resume:
+            // May call the write or read callback at once, which may pause again.
+            curl_easy_pause(handle, CURLPAUSE_RECV_CONT | CURLPAUSE_SEND_CONT)
+        case .cancel:
+            curl_multi_remove_handle(multi, handle)
+            active.removeValue(forKey: handle)
+            transfer.finish(.failure(CancellationError()))
+        }
+    }
 }
 
 /// One request in flight: its easy handle and everything the callbacks need.
@@ -69,30 +122,35 @@ private final class Transfer: @unchecked Sendable {
     let request: HTTPRequest
     let tls: TLSOptions
     let timeout: Int
-    let continuation: CheckedContinuation<HTTPResponse, any Error>
+    unowned let engine: CurlEngine
+    /// Set by the caller before the transfer is queued; the engine answers it exactly once.
+    var continuation: CheckedContinuation<HTTPResponse, any Error>?
+    /// Engine thread only: a cancel arrived before the transfer started.
+    var cancelled = false
     var handle: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
     var headers: [(name: String, value: String)] = []
     var reason = ""
     var errorBody = Data()
     var sinkRefused = false
+    var sourceFailed = false
+    /// The sink was told this response's head (``BodySink/begin(status:headers:)``).
+    var begun = false
     var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     let memory: MemorySink?
 
-    init(
-        request: HTTPRequest, tls: TLSOptions, timeout: Int, continuation: CheckedContinuation<HTTPResponse, any Error>
-    ) {
+    init(request: HTTPRequest, tls: TLSOptions, timeout: Int, engine: CurlEngine) {
         self.request = request
         self.tls = tls
         self.timeout = timeout
-        self.continuation = continuation
+        self.engine = engine
         self.memory = request.sink == nil ? MemorySink() : nil
     }
 
     /// Configures an easy handle for the request, or answers the caller with the failure.
     func makeHandle() -> UnsafeMutableRawPointer? {
         guard let h = curl_easy_init() else {
-            continuation.resume(throwing: TransportError(kind: .other, url: request.url, detail: "curl_easy_init failed"))
+            finish(.failure(TransportError(kind: .other, url: request.url, detail: "curl_easy_init failed")))
             return nil
         }
         handle = h
@@ -153,7 +211,7 @@ private final class Transfer: @unchecked Sendable {
             reg_easy_setopt_string(h, CURLOPT_CUSTOMREQUEST, "DELETE")
         }
         if let body = request.body {
-            body.rewind()
+            if body.canRewind { body.rewind() }
             reg_easy_setopt_datacb(h, CURLOPT_READFUNCTION, transferRead)
             reg_easy_setopt_pointer(h, CURLOPT_READDATA, me)
         } else if request.method == .put || request.method == .patch {
@@ -169,24 +227,43 @@ private final class Transfer: @unchecked Sendable {
         return code
     }
 
-    func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// Hands a piece of the body to the sink: the number of bytes taken, or what tells curl
+    /// to pause or abort.
+    func receive(_ bytes: UnsafeRawBufferPointer) -> Int {
         let status = self.status
-        if (200..<300).contains(status) {
-            let sink: any BodySink = request.sink ?? memory!
-            if sink.write(bytes) { return true }
-            sinkRefused = true
-            return false
+        guard (200..<300).contains(status) else {
+            // Error bodies are small JSON; keep the first 64 KiB for the message.
+            if errorBody.count < 65536 { errorBody.append(contentsOf: bytes.prefix(65536 - errorBody.count)) }
+            return bytes.count
         }
-        // Error bodies are small JSON; keep the first 64 KiB for the message.
-        if errorBody.count < 65536 { errorBody.append(contentsOf: bytes.prefix(65536 - errorBody.count)) }
-        return true
+        let sink = self.sink
+        if !begun {
+            begun = true
+            guard sink.begin(status: status, headers: headers) else {
+                sinkRefused = true
+                return 0
+            }
+        }
+        switch sink.write(bytes) {
+        case .accepted:
+            return bytes.count
+        case .full:
+            sink.whenWritable { [self] in engine.control(self, .resume) }
+            return Int(CURL_WRITEFUNC_PAUSE)
+        case .refused:
+            sinkRefused = true
+            return 0
+        }
     }
+
+    private var sink: any BodySink { request.sink ?? memory! }
 
     func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
         let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if line.hasPrefix("HTTP/") {
             headers.removeAll()  // a new response (after a redirect or a 100)
             errorBody.removeAll()
+            begun = false
             // "HTTP/1.1 502 Bad Gateway": the reason phrase is what follows the code.
             let parts = line.split(separator: " ", maxSplits: 2)
             reason = parts.count == 3 ? String(parts[2]) : ""
@@ -198,27 +275,54 @@ private final class Transfer: @unchecked Sendable {
         headers.append((name, value))
     }
 
+    /// Fills `buffer` from the body: the number of bytes, 0 at the end, or what tells curl
+    /// to pause or abort.
     func send(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        request.body?.read(into: buffer) ?? 0
+        guard let body = request.body else { return 0 }
+        switch body.read(into: buffer) {
+        case .bytes(let count):
+            return count
+        case .end:
+            return 0
+        case .wait:
+            body.whenReadable { [self] in engine.control(self, .resume) }
+            return Int(CURL_READFUNC_PAUSE)
+        case .failed:
+            sourceFailed = true
+            return Int(CURL_READFUNC_ABORT)
+        }
     }
 
     func complete(_ code: CURLcode) {
-        defer {
-            curl_easy_cleanup(handle)
-            curl_slist_free_all(headerList)
-        }
         guard code == CURLE_OK else {
-            continuation.resume(throwing: error(for: code))
+            finish(.failure(error(for: code)))
             return
         }
         var effective: UnsafeMutablePointer<CChar>?
         reg_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
         let status = self.status
-        let body = (200..<300).contains(status) ? (memory?.data ?? Data()) : errorBody
-        continuation.resume(
-            returning: HTTPResponse(
-                status: status, headers: headers, body: body, url: effective.map { String(cString: $0) } ?? request.url,
-                reason: reason))
+        let success = (200..<300).contains(status)
+        if success, !begun, request.method != .head, !sink.begin(status: status, headers: headers) {
+            // An empty body: the sink is still told the head, and may refuse it.
+            finish(.failure(TransportError(kind: .bodyRejected, url: request.url, detail: "refused by its sink")))
+            return
+        }
+        let body = success ? (memory?.data ?? Data()) : errorBody
+        finish(
+            .success(
+                HTTPResponse(
+                    status: status, headers: headers, body: body,
+                    url: effective.map { String(cString: $0) } ?? request.url, reason: reason)))
+    }
+
+    /// Answers the caller and frees the handle; the handle is out of the multi handle.
+    func finish(_ result: Result<HTTPResponse, any Error>) {
+        if let handle { curl_easy_cleanup(handle) }
+        handle = nil
+        curl_slist_free_all(headerList)
+        headerList = nil
+        continuation?.resume(with: result)
+        continuation = nil
     }
 
     private func error(for code: CURLcode) -> TransportError {
@@ -236,6 +340,8 @@ private final class Transfer: @unchecked Sendable {
             kind = .resolve
         case CURLE_WRITE_ERROR where sinkRefused:
             kind = .bodyRejected
+        case CURLE_ABORTED_BY_CALLBACK where sourceFailed:
+            kind = .bodyFailed
         case CURLE_OPERATION_TIMEDOUT:
             // A connection was made when curl timed it (this transfer's, or a reused one): the
             // server went quiet. Else the connection itself did not open in time.
@@ -243,7 +349,9 @@ private final class Transfer: @unchecked Sendable {
             reg_easy_getinfo_off(handle, CURLINFO_CONNECT_TIME_T, &connected)
             kind = connected > 0 || detail.contains("too slow") ? .noAnswer(seconds: timeout) : .connectTimeout(seconds: timeout)
         case CURLE_COULDNT_CONNECT, CURLE_RECV_ERROR, CURLE_SEND_ERROR,
-            CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
+            CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM,
+            // A reused connection broke while sending a body curl cannot send again itself.
+            CURLE_SEND_FAIL_REWIND:
             kind = .connection
         default:
             kind = .other
@@ -257,8 +365,7 @@ private func transfer(_ userdata: UnsafeMutableRawPointer?) -> Transfer {
 }
 
 private let transferWrite: reg_curl_data_cb = { pointer, size, count, userdata in
-    let bytes = UnsafeRawBufferPointer(start: pointer, count: size * count)
-    return transfer(userdata).receive(bytes) ? size * count : 0
+    transfer(userdata).receive(UnsafeRawBufferPointer(start: pointer, count: size * count))
 }
 
 private let transferHeader: reg_curl_data_cb = { pointer, size, count, userdata in

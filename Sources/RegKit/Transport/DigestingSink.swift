@@ -7,11 +7,25 @@ public final class DigestingSink: BodySink, @unchecked Sendable {
 
     public init(next: (any BodySink)? = nil) { self.next = next }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        hasher.update(bytes)
-        count += Int64(bytes.count)
-        return next?.write(bytes) ?? true
+    public func begin(status: Int, headers: [(name: String, value: String)]) -> Bool {
+        next?.begin(status: status, headers: headers) ?? true
     }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) -> BodyWrite {
+        // A piece the next sink has no room for comes again: hash it only once it is taken.
+        let answer = next?.write(bytes) ?? .accepted
+        if answer == .accepted {
+            hasher.update(bytes)
+            count += Int64(bytes.count)
+        }
+        return answer
+    }
+
+    public func whenWritable(_ wake: @escaping @Sendable () -> Void) {
+        if let next { next.whenWritable(wake) } else { wake() }
+    }
+
+    public var canReset: Bool { next?.canReset ?? true }
 
     public func reset() {
         _ = hasher.finish()

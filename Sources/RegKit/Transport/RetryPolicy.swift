@@ -31,6 +31,16 @@ public struct RetryPolicy: Sendable {
         return Double.random(in: (ceiling / 2)...ceiling)
     }
 
+    /// True for a failure worth another try: a transient transport error, or a registry that
+    /// answered with a status meaning "try again later".
+    public static func isRetryable(_ error: any Error) -> Bool {
+        switch error {
+        case let error as TransportError: return error.isTransient
+        case RegistryError.unexpected(_, let status, _): return isRetryable(status: status) || status >= 500
+        default: return false
+        }
+    }
+
     /// `Retry-After` in seconds: either delta-seconds or an HTTP date.
     public static func parseRetryAfter(_ value: String, now: Date = Date()) -> Double? {
         let text = value.trimmingCharacters(in: .whitespaces)

@@ -30,19 +30,19 @@ public final class SpooledBody: BodySink, BodySource, @unchecked Sendable {
 
     deinit { close(fd) }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    public func write(_ bytes: UnsafeRawBufferPointer) -> BodyWrite {
         var done = 0
         while done < bytes.count {
             let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(written) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
                 failure = errno
-                return false
+                return .refused
             }
             done += n
         }
         written += Int64(bytes.count)
-        return true
+        return .accepted
     }
 
     public func reset() {
@@ -53,14 +53,14 @@ public final class SpooledBody: BodySink, BodySource, @unchecked Sendable {
 
     public var length: Int64 { written }
 
-    public func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) -> BodyRead {
         let want = Int(min(Int64(buffer.count), written - offset))
-        guard want > 0 else { return 0 }
+        guard want > 0 else { return .end }
         var n: Int
         repeat { n = pread(fd, buffer.baseAddress!, want, off_t(offset)) } while n < 0 && errno == EINTR
-        guard n > 0 else { return 0 }
+        guard n > 0 else { return .failed }
         offset += Int64(n)
-        return n
+        return .bytes(n)
     }
 
     public func rewind() { offset = 0 }

@@ -20,6 +20,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case tls
         /// The response body was refused by its sink (too large, disk full, digest mismatch).
         case bodyRejected
+        /// The request body stopped before its end (the download feeding an upload failed).
+        case bodyFailed
         /// Anything else curl reports.
         case other
     }
@@ -64,6 +66,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
             return "\(host): TLS failed (\(detail))"
         case .bodyRejected:
             return "\(url): response refused (\(detail))"
+        case .bodyFailed:
+            return "\(url): the body to send stopped before its end"
         case .other:
             return "\(host): request failed (\(detail))"
         }

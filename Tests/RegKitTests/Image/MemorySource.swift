@@ -34,9 +34,9 @@ final class MemorySource: ImageSource {
         return ImageNode(head: head, bytes: entry.bytes, manifest: try Manifest.parse(entry.bytes, reference: reference))
     }
 
-    func blob(_ repo: String, digest: Digest, into sink: any BodySink) async throws -> Int64 {
+    func blob(_ repo: String, digest: Digest, size: Int64?, into sink: any BodySink) async throws -> Int64 {
         guard let data = blobs[digest] else { throw RegistryError.notFound(what: digest.description, code: nil) }
-        _ = data.withUnsafeBytes { sink.write($0) }
+        _ = await sink.writeAll(data)
         return Int64(data.count)
     }
 }

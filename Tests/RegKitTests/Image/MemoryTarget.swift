@@ -38,13 +38,12 @@ final class MemoryTarget: ImageTarget {
         }
         if mounted { return .mounted }
         let source = try await body()
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 7)  // small reads: the body is read in pieces
-        while true {
-            let n = chunk.withUnsafeMutableBytes { source.read(into: $0) }
-            if n == 0 { break }
-            bytes += chunk[..<n]
+        let memory = MemorySink()
+        try await source.opened()
+        guard await source.pump(into: memory, piece: 7) else {  // small reads: the body is read in pieces
+            throw source.failure ?? RegistryError.unexpected(what: "memory upload", status: 0, message: "body failed")
         }
+        let bytes = memory.data
         guard Digest(of: bytes) == descriptor.digest else {
             throw RegistryError.digestMismatch(
                 what: "memory upload", expected: descriptor.digest.description, actual: Digest(of: bytes).description)
