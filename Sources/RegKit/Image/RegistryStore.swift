@@ -61,39 +61,62 @@ public struct RegistryStore: ImageSource, ImageTarget {
         try await client.blobExists(registry, repo: repo, digest: digest)
     }
 
-    /// Uploads after the body opened (a pipe's download answered 2xx). An upload that fails in
-    /// a way worth a retry, with a body that cannot be sent again, starts over: a new upload
-    /// session and a new body (a new download), after a pause.
+    /// Uploads after the body opened (a pipe's download answered 2xx), in one `PUT`.
+    ///
+    /// An upload that fails in a way worth a retry starts over (unless the transport already
+    /// retried a body it could send again): a new upload session and a new body (a new
+    /// download), after a pause. A body too large for the registry or a proxy (413) starts
+    /// over at once in `PATCH` chunks, smaller each time it is refused again.
     public func writeBlob(
         _ repo: String, descriptor: Descriptor, mountFrom: String?, body: @Sendable () async throws -> any BodySource
     ) async throws -> BlobWrite {
         let start = try await client.startUpload(
             registry, repo: repo, mount: mountFrom.map { (digest: descriptor.digest, from: $0) })
         guard case .session(var session) = start else { return .mounted }
+        var chunk: Int64?
         var restarts = 0
+        let retry = client.options.retry
         while true {
             let source = try await body()
             do {
                 try await source.opened()
-                try await client.finishUpload(registry, repo: repo, session: session, digest: descriptor.digest, body: source)
+                if let chunk {
+                    try await client.uploadChunked(
+                        registry, repo: repo, session: session, digest: descriptor.digest, body: source, chunk: chunk)
+                } else {
+                    try await client.finishUpload(
+                        registry, repo: repo, session: session, digest: descriptor.digest, body: source)
+                }
                 return .written(source.length)
             } catch {
                 source.cancel()
                 // The download's own failure (it resumed what it could) is the one to report.
                 if let cause = source.failure, !(cause is CancellationError) { throw cause }
-                let retry = client.options.retry
-                guard !source.canRewind, RetryPolicy.isRetryable(error), restarts < retry.retries else { throw error }
-                let pause = retry.delay(attempt: restarts)
-                client.note(
-                    "\(name)/\(repo)@\(descriptor.digest): upload failed (\(error)), starting again in \(String(format: "%.1f", pause)) s"
-                )
-                restarts += 1
-                try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+                if case RegistryError.unexpected(_, 413, _) = error, (chunk ?? .max) > RegistryStore.smallestChunk {
+                    chunk = chunk.map { $0 / 4 } ?? RegistryStore.firstChunk
+                    client.note(
+                        "\(name)/\(repo)@\(descriptor.digest): body too large (HTTP 413), sending it in chunks of \(chunk!) bytes"
+                    )
+                } else {
+                    guard !source.canRewind || chunk != nil, RetryPolicy.isRetryable(error), restarts < retry.retries else {
+                        throw error
+                    }
+                    let pause = retry.delay(attempt: restarts)
+                    client.note(
+                        "\(name)/\(repo)@\(descriptor.digest): upload failed (\(error)), starting again in \(String(format: "%.1f", pause)) s"
+                    )
+                    restarts += 1
+                    try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+                }
                 guard case .session(let fresh) = try await client.startUpload(registry, repo: repo) else { return .mounted }
                 session = fresh
             }
         }
     }
+
+    /// The first chunk size after a 413, and the smallest the ladder goes down to (a quarter each time).
+    static let firstChunk: Int64 = 8 << 20
+    static let smallestChunk: Int64 = 512 << 10
 
     public func putManifest(_ repo: String, reference: String, bytes: Data, mediaType: String) async throws {
         try await client.putManifest(registry, repo: repo, reference: reference, body: bytes, mediaType: mediaType)

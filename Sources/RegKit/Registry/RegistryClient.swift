@@ -167,6 +167,21 @@ public final class RegistryClient: Sendable {
         }
     }
 
+    /// Sends one request (as ``send(_:to:scope:what:)``) and expects a 2xx answer.
+    /// - Parameter allowing: statuses besides 2xx the caller handles itself (404 for "gone").
+    /// - Returns: the response.
+    /// - Throws: the ``RegistryError`` any other status means (``failure(_:registry:scope:what:method:)``).
+    @discardableResult
+    func expect(
+        _ request: HTTPRequest, to registry: RegistryAddress, scope: AuthScope, what: String, allowing: Set<Int> = []
+    ) async throws -> HTTPResponse {
+        let response = try await send(request, to: registry, scope: scope, what: what)
+        guard response.isSuccess || allowing.contains(response.status) else {
+            throw failure(response, registry: registry, scope: scope, what: what, method: request.method)
+        }
+        return response
+    }
+
     /// Turns a response that is not 2xx into the error it means.
     func failure(_ response: HTTPResponse, registry: RegistryAddress, scope: AuthScope, what: String, method: HTTPRequest.Method)
         -> RegistryError
@@ -296,8 +311,7 @@ public final class RegistryClient: Sendable {
         _ url: String, _ registry: RegistryAddress, _ scope: AuthScope, _ what: String, _ type: T.Type,
         _ entries: (T) -> [String]
     ) async throws -> Int {
-        let response = try await send(HTTPRequest(.get, url), to: registry, scope: scope, what: what)
-        guard response.isSuccess else { throw failure(response, registry: registry, scope: scope, what: what, method: .get) }
+        let response = try await expect(HTTPRequest(.get, url), to: registry, scope: scope, what: what)
         guard let page = try? JSONDecoder().decode(T.self, from: response.body) else {
             throw RegistryError.unexpected(what: what, status: response.status, message: "answer is not the JSON the API defines")
         }
@@ -334,10 +348,7 @@ public final class RegistryClient: Sendable {
         let what = ImageReference.display(registry, repo, reference)
         let request = HTTPRequest(
             .head, manifestURL(registry, repo, reference), headers: [("Accept", MediaType.manifestAcceptHeader)])
-        let response = try await send(request, to: registry, scope: .pull(repo), what: what)
-        guard response.isSuccess else {
-            throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .head)
-        }
+        let response = try await expect(request, to: registry, scope: .pull(repo), what: what)
         // A type that is missing or generic (`application/json`) says nothing of an index's
         // children: the content decides, so read it.
         guard let digest = response.header("Docker-Content-Digest").flatMap(Digest.init),
@@ -361,10 +372,7 @@ public final class RegistryClient: Sendable {
         let what = ImageReference.display(registry, repo, reference)
         let request = HTTPRequest(
             .get, manifestURL(registry, repo, reference), headers: [("Accept", MediaType.manifestAcceptHeader)])
-        let response = try await send(request, to: registry, scope: .pull(repo), what: what)
-        guard response.isSuccess else {
-            throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .get)
-        }
+        let response = try await expect(request, to: registry, scope: .pull(repo), what: what)
         let actual = Digest(of: response.body)
         let claimed = Digest(reference) ?? response.header("Docker-Content-Digest").flatMap(Digest.init)
         var type = response.header("Content-Type").map(MediaType.normalize) ?? ""
@@ -390,10 +398,7 @@ public final class RegistryClient: Sendable {
         let what = ImageReference.display(registry, repo, reference)
         let request = HTTPRequest(
             .put, manifestURL(registry, repo, reference), headers: [("Content-Type", mediaType)], body: DataSource(body))
-        let response = try await send(request, to: registry, scope: .push(repo), what: what)
-        guard response.isSuccess else {
-            throw failure(response, registry: registry, scope: .push(repo), what: what, method: .put)
-        }
+        try await expect(request, to: registry, scope: .push(repo), what: what)
         return Digest(of: body)
     }
 
@@ -404,11 +409,8 @@ public final class RegistryClient: Sendable {
     public func deleteManifest(_ registry: RegistryAddress, repo: String, reference: String) async throws -> Bool {
         let what = ImageReference.display(registry, repo, reference)
         let request = HTTPRequest(.delete, manifestURL(registry, repo, reference))
-        let response = try await send(request, to: registry, scope: .delete(repo), what: what)
+        let response = try await expect(request, to: registry, scope: .delete(repo), what: what, allowing: [404])
         if response.status == 404 { return false }
-        guard response.isSuccess else {
-            throw failure(response, registry: registry, scope: .delete(repo), what: what, method: .delete)
-        }
         return true
     }
 
@@ -432,10 +434,7 @@ public final class RegistryClient: Sendable {
             if let range = feed.range { request.setHeader("Range", range) }
             let pause: Double
             do {
-                let response = try await send(request, to: registry, scope: .pull(repo), what: what)
-                guard response.isSuccess else {
-                    throw failure(response, registry: registry, scope: .pull(repo), what: what, method: .get)
-                }
+                try await expect(request, to: registry, scope: .pull(repo), what: what)
                 return try feed.finish()
             } catch let error as TransportError where error.kind == .bodyRejected && feed.refusal != nil {
                 throw feed.refusal!
@@ -456,11 +455,8 @@ public final class RegistryClient: Sendable {
     public func blobExists(_ registry: RegistryAddress, repo: String, digest: Digest) async throws -> Bool {
         let what = "\(registry.name)/\(repo)@\(digest)"
         let request = HTTPRequest(.head, registry.baseURL + "/v2/\(repo)/blobs/\(digest)")
-        let response = try await send(request, to: registry, scope: .push(repo), what: what)
+        let response = try await expect(request, to: registry, scope: .push(repo), what: what, allowing: [404])
         if response.status == 404 { return false }
-        guard response.isSuccess else {
-            throw failure(response, registry: registry, scope: .push(repo), what: what, method: .head)
-        }
         return true
     }
 
@@ -499,8 +495,30 @@ public final class RegistryClient: Sendable {
         let what = "\(registry.name)/\(repo)@\(digest) upload"
         let url = session + (session.contains("?") ? "&" : "?") + "digest=" + digest.description
         let put = HTTPRequest(.put, url, headers: [("Content-Type", "application/octet-stream")], body: body)
-        let done = try await send(put, to: registry, scope: .push(repo), what: what)
-        guard done.isSuccess else { throw failure(done, registry: registry, scope: .push(repo), what: what, method: .put) }
+        try await expect(put, to: registry, scope: .push(repo), what: what)
+    }
+
+    /// Sends the blob in `PATCH` pieces of `chunk` bytes, each to the `Location` the last one
+    /// answered, then closes the session with an empty `PUT` the registry checks against
+    /// `digest`: for a registry, or a proxy in front of it, that refuses a large body (413).
+    public func uploadChunked(
+        _ registry: RegistryAddress, repo: String, session: String, digest: Digest, body: any BodySource, chunk: Int64
+    ) async throws {
+        let what = "\(registry.name)/\(repo)@\(digest) upload"
+        var location = session
+        var offset: Int64 = 0
+        while offset < body.length {
+            let count = min(chunk, body.length - offset)
+            let patch = HTTPRequest(
+                .patch, location,
+                headers: [("Content-Type", "application/octet-stream"), ("Content-Range", "\(offset)-\(offset + count - 1)")],
+                body: BodySlice(body, length: count))
+            let response = try await expect(patch, to: registry, scope: .push(repo), what: what)
+            if let next = response.header("Location") { location = LinkHeader.resolve(next, against: location) }
+            offset += count
+        }
+        let url = location + (location.contains("?") ? "&" : "?") + "digest=" + digest.description
+        try await expect(HTTPRequest(.put, url), to: registry, scope: .push(repo), what: what)
     }
 }
 

@@ -244,6 +244,49 @@ struct BlobPipeTests {
         await #expect(throws: RegistryError.self) { try await Self.copy(content, from: source, to: target) }
         #expect(stored.digests.isEmpty)
     }
+    @Test("a body too large for the target (413) goes again in PATCH chunks, smaller until they pass")
+    func chunkedFallback() async throws {
+        let content = Self.content(3 << 20)
+        let source = try Self.source(content, breakAt: nil)
+        let limit = 1 << 20
+        let sessions = Mutex<[String: [UInt8]]>([:])
+        let stored = Stored()
+        let target = try ScriptedServer { request in
+            switch request.method {
+            case "POST":
+                sessions.withLock { $0["/v2/b/blobs/uploads/\(request.index)"] = [] }
+                return .status(202, headers: [("Location", "/v2/b/blobs/uploads/\(request.index)")])
+            case _ where request.body.count > limit:
+                return .status(413)
+            case "PATCH":
+                let start = Int(request.header("Content-Range")?.prefix { $0 != "-" } ?? "")
+                let accepted = sessions.withLock { open -> Bool in
+                    guard open[request.path]?.count == start else { return false }
+                    open[request.path]! += request.body
+                    return true
+                }
+                return accepted ? .status(202, headers: [("Location", request.path)]) : .status(416)
+            case "PUT":
+                let bytes = sessions.withLock { $0[request.path] ?? [] } + request.body
+                guard request.query["digest"] == Digest(of: bytes).description else { return .status(400) }
+                stored.add(Digest(of: bytes))
+                return .status(201)
+            default:
+                return .status(404)
+            }
+        }
+        defer {
+            source.stop()
+            target.stop()
+        }
+        let written = try await Self.copy(content, from: source, to: target)
+        #expect(written == .written(Int64(content.count)))
+        #expect(stored.digests == [Digest(of: content)])
+        let patches = target.requests.filter { $0.method == "PATCH" }
+        #expect(patches.filter { $0.body.count <= limit }.map(\.body.count).reduce(0, +) == content.count)
+        #expect(patches.last?.header("Content-Range") == "\(content.count - (512 << 10))-\(content.count - 1)")
+        #expect(target.requests.filter { $0.method == "POST" }.count == 4, "whole, 8 MiB, 2 MiB, then 512 KiB chunks")
+    }
 }
 
 /// The blobs a scripted target stored, in order.
