@@ -17,11 +17,12 @@ public struct Credentials: Sendable, Hashable {
 
 /// Finds the credentials for a registry, first match wins (DESIGN.md):
 /// `--username` with `--password-stdin`, then `REG_USERNAME`/`REG_PASSWORD`, then the
-/// Docker config in the Docker CLI's order (`credHelpers` for the host, `credsStore`,
-/// `auths`), then anonymous.
+/// Docker config's one store for the host, chosen as the Docker CLI chooses it (`credHelpers`
+/// for the host, else `credsStore`, else `auths`), then anonymous.
 ///
-/// Credentials are looked up by `host[:port]`, without regard to case, and sent only
-/// to that registry (and to the token service its challenge names).
+/// Credentials are looked up by `host[:port]`, without regard to case (Docker Hub under
+/// `https://index.docker.io/v1/` or any of its names), and sent only to that registry (and to
+/// the token service its challenge names).
 public final class CredentialStore: Sendable {
     /// Credentials for a host and where they came from.
     private struct Found: Sendable {
@@ -102,22 +103,23 @@ public final class CredentialStore: Sendable {
         } catch {
             throw CredentialError.unreadableConfig(path: configPath)
         }
-        // The Docker CLI's order: the host's own helper, then the default store, then what
-        // `auths` holds inline. A helper that has nothing for the host passes to the next.
-        if let helper = config.credHelpers?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
-            let credentials = try CredentialHelper(name: helper, timeout: helperTimeout).get(host: host)
-        {
-            return Found(credentials: credentials, source: "docker-credential-\(helper) (credHelpers in \(configPath))")
+        // One store answers for a registry, as in the Docker CLI (GetCredentialsStore in
+        // cli/config/configfile/file.go): the registry's own helper, else the default store,
+        // else what `auths` holds inline. A helper that has nothing for it means anonymous, as
+        // for `docker pull`: an `auths` entry behind a helper is not used.
+        let keys = DockerConfig.keys(for: host)
+        if let helper = DockerConfig.entry(in: config.credHelpers, for: keys)?.value {
+            return Found(
+                credentials: try CredentialHelper(name: helper, timeout: helperTimeout).get(keys: keys),
+                source: "docker-credential-\(helper) (credHelpers in \(configPath))")
         }
-        if let store = config.credsStore, !store.isEmpty,
-            let credentials = try CredentialHelper(name: store, timeout: helperTimeout).get(host: host)
-        {
-            return Found(credentials: credentials, source: "docker-credential-\(store) (credsStore in \(configPath))")
+        if let store = config.credsStore, !store.isEmpty {
+            return Found(
+                credentials: try CredentialHelper(name: store, timeout: helperTimeout).get(keys: keys),
+                source: "docker-credential-\(store) (credsStore in \(configPath))")
         }
-        if let entry = config.auths?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
-            let credentials = try entry.credentials(path: configPath)
-        {
-            return Found(credentials: credentials, source: "auths in \(configPath)")
+        if let entry = DockerConfig.entry(in: config.auths, for: keys)?.value {
+            return Found(credentials: try entry.credentials(path: configPath), source: "auths in \(configPath)")
         }
         return anonymous
     }
@@ -146,23 +148,58 @@ struct DockerConfig: Decodable {
     var credHelpers: [String: String]?
     var credsStore: String?
 
-    /// `auths` keys are written `host`, `host:port` or `https://host/v1/`; host names
-    /// compare without regard to case, as DNS does.
-    static func matches(_ key: String, host: String) -> Bool {
+    /// The login Docker writes for Docker Hub: the key in `auths`, `credHelpers` and a store.
+    static let dockerHubKey = "https://index.docker.io/v1/"
+
+    /// The keys a registry's login may be filed under, best first: its `host[:port]`; for
+    /// Docker Hub, Docker's own key and then each name of Docker Hub (`docker login
+    /// index.docker.io` files the login under that name).
+    static func keys(for host: String) -> [String] {
+        RegistryAddress.isDockerHub(host: host)
+            ? [dockerHubKey, "index.docker.io", "docker.io", RegistryAddress.dockerHubAPIHost] : [host.lowercased()]
+    }
+
+    /// The entry of `table` for the first of `keys` it has: a key written exactly so (without
+    /// regard to case), else one naming the same `host[:port]` (`auths` keys are written `host`,
+    /// `host:port` or `https://host/v1/`), the least of several, so that the answer never
+    /// depends on the order of a dictionary.
+    static func entry<Value>(in table: [String: Value]?, for keys: [String]) -> (key: String, value: Value)? {
+        guard let table else { return nil }
+        for key in keys {
+            if let exact = table.first(where: { $0.key.lowercased() == key.lowercased() }) { return exact }
+            let host = hostPart(of: key)
+            if let same = table.keys.filter({ hostPart(of: $0) == host }).min() { return (same, table[same]!) }
+        }
+        return nil
+    }
+
+    /// `host[:port]` of a key without scheme or path, lower-cased: host names compare without
+    /// regard to case, as DNS does.
+    private static func hostPart(of key: String) -> String {
         var k = Substring(key.lowercased())
         for prefix in ["https://", "http://"] where k.hasPrefix(prefix) { k = k.dropFirst(prefix.count) }
         if let slash = k.firstIndex(of: "/") { k = k[..<slash] }
-        return k == host.lowercased()
+        return String(k)
     }
 }
 
-/// A `docker-credential-NAME` program, asked with `get` and the host on standard input.
+/// A `docker-credential-NAME` program, asked with `get` and the server's key on standard input.
 struct CredentialHelper {
     let name: String
     /// Seconds the helper may take; then it is killed (a helper waiting for a keychain prompt nobody sees).
     let timeout: Int
 
-    func get(host: String) throws(CredentialError) -> Credentials? {
+    /// Asks for each of `keys` in turn (``DockerConfig/keys(for:)``) until the helper knows one.
+    /// - Returns: nil when the helper has nothing for any of them.
+    /// - Throws: ``CredentialError`` naming the helper and the key it was asked for.
+    func get(keys: [String]) throws(CredentialError) -> Credentials? {
+        for key in keys {
+            if let credentials = try get(key: key) { return credentials }
+        }
+        return nil
+    }
+
+    private func get(key host: String) throws(CredentialError) -> Credentials? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["docker-credential-" + name, "get"]

@@ -5,11 +5,12 @@ import Testing
 
 @Suite("CredentialStore")
 struct CredentialStoreTests {
-    /// A directory holding `docker-credential-test` and `docker-credential-store`, put
-    /// first on PATH once for the whole process (the store runs `/usr/bin/env
-    /// docker-credential-NAME get`). Each helper answers with its own name as user
-    /// name and the host it read on standard input inside the secret, so a test sees
-    /// both which helper ran and what it was given.
+    /// A directory holding `docker-credential-test`, `docker-credential-store` and
+    /// `docker-credential-old`, put first on PATH once for the whole process (the store runs
+    /// `docker-credential-NAME get`). Each helper answers with its own name as user name and
+    /// the key it read on standard input inside the secret, so a test sees both which helper
+    /// ran and what it was given. `old` knows only `index.docker.io`, as after `docker login
+    /// index.docker.io`.
     static let helperDirectory: String = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reg-cred-helpers-\(UUID().uuidString)").path
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -17,6 +18,10 @@ struct CredentialStoreTests {
             #!/bin/sh
             [ "$1" = "get" ] || exit 2
             host=$(cat)
+            case "$(basename "$0"):$host" in
+              docker-credential-old:index.docker.io) ;;
+              docker-credential-old:*) echo "credentials not found in native keychain"; exit 1 ;;
+            esac
             case "$host" in
               unknown*) echo "credentials not found in native keychain"; exit 1 ;;
               broken*) echo "the keychain is locked" ; exit 1 ;;
@@ -26,7 +31,7 @@ struct CredentialStoreTests {
             printf '{"ServerURL":"%s","Username":"%s","Secret":"secret-for-%s"}\\n' "$host" "$(basename "$0")" "$host"
 
             """
-        for name in ["docker-credential-test", "docker-credential-store"] {
+        for name in ["docker-credential-test", "docker-credential-store", "docker-credential-old"] {
             let path = dir + "/" + name
             try! script.write(toFile: path, atomically: true, encoding: .utf8)
             try! FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
@@ -162,11 +167,12 @@ struct CredentialStoreTests {
         #expect(try store.credentials(for: "unknown.example") == nil)
     }
 
-    @Test("Docker's order: credHelpers for the host, then credsStore, then auths; each passes on what it lacks")
+    @Test("Docker's choice: the host's credHelpers entry, else credsStore, else auths; the chosen one's answer stands")
     func credsStore() throws {
         let config = """
             {"auths": {"stored.example": {}, "inline.example": {"auth": "\(base64("inline:p"))"},
-                       "unknown-inline.example": {"auth": "\(base64("fallback:p"))"}},
+                       "unknown-inline.example": {"auth": "\(base64("stale:p"))"},
+                       "unknown-helped.example": {"auth": "\(base64("stale:p"))"}},
              "credHelpers": {"helped.example": "test", "unknown-helped.example": "test"},
              "credsStore": "store"}
             """
@@ -184,10 +190,58 @@ struct CredentialStoreTests {
         #expect(
             try store.credentials(for: "helped.example")
                 == Credentials(username: "docker-credential-test", password: "secret-for-helped.example"))
-        // Neither helper knows the host: auths answers; nobody does: anonymous.
-        #expect(try store.credentials(for: "unknown-inline.example") == Credentials(username: "fallback", password: "p"))
+        // A helper that has nothing for the host means anonymous, as for `docker pull`: neither
+        // the default store nor auths answers behind it.
+        #expect(try store.credentials(for: "unknown-inline.example") == nil)
         #expect(try store.credentials(for: "unknown-helped.example") == nil)
+        #expect(store.source(for: "unknown-helped.example") == "anonymous")
         #expect(try store.credentials(for: "unknown.example:443") == nil)
+    }
+
+    @Test(
+        "Docker Hub's login is found for every name of Docker Hub, filed under Docker's key or any of those names",
+        arguments: [
+            "https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io",
+            "https://registry-1.docker.io/v2/", "HTTPS://INDEX.DOCKER.IO/v1/",
+        ])
+    func dockerHubAuths(_ key: String) throws {
+        let store = try makeStore(config: #"{"auths":{"\#(key)":{"auth":"\#(base64("hub:p"))"}}}"#)
+        let hub = Credentials(username: "hub", password: "p")
+        for name in ["docker.io", "index.docker.io", "registry-1.docker.io"] {
+            #expect(try store.credentials(for: name) == hub, "\(name)")
+            #expect(try store.credentials(for: RegistryAddress("https://" + name.uppercased() + "/").host) == hub, "\(name)")
+        }
+        #expect(try store.credentials(for: ImageReference(parsing: "alpine").registry.host) == hub)
+        #expect(try store.credentials(for: "mirror.example") == nil)
+        #expect(try store.credentials(for: "docker.io:5000") == nil)
+    }
+
+    @Test("of several Docker Hub logins, the one under Docker's own key wins")
+    func dockerHubPreference() throws {
+        let config = """
+            {"auths": {"registry-1.docker.io": {"auth": "\(base64("api:p"))"},
+                       "https://index.docker.io/v1/": {"auth": "\(base64("docker:p"))"},
+                       "docker.io": {"auth": "\(base64("short:p"))"}}}
+            """
+        #expect(try makeStore(config: config).credentials(for: "registry-1.docker.io")?.username == "docker")
+    }
+
+    @Test("a helper is asked for Docker Hub with Docker's key first, then with Docker Hub's other names")
+    func dockerHubHelpers() throws {
+        let stored = try makeStore(config: #"{"credsStore": "store"}"#)
+        #expect(
+            try stored.credentials(for: "registry-1.docker.io")
+                == Credentials(username: "docker-credential-store", password: "secret-for-https://index.docker.io/v1/"))
+        for key in ["https://index.docker.io/v1/", "docker.io", "index.docker.io"] {
+            let helped = try makeStore(config: #"{"credHelpers": {"\#(key)": "test"}, "credsStore": "store"}"#)
+            #expect(try helped.credentials(for: "registry-1.docker.io")?.username == "docker-credential-test", "\(key)")
+        }
+        // A login kept by the store under index.docker.io only (docker login index.docker.io).
+        let old = try makeStore(config: #"{"credsStore": "old"}"#)
+        #expect(
+            try old.credentials(for: "registry-1.docker.io")
+                == Credentials(username: "docker-credential-old", password: "secret-for-index.docker.io"))
+        #expect(try old.credentials(for: "r.example") == nil)
     }
 
     @Test("hosts are looked up without regard to case, in auths and credHelpers")
