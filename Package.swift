@@ -14,7 +14,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: tools.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .systemLibrary(
@@ -28,7 +29,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "RegKit",
-            dependencies: ["CCurl", "COpenSSL", "CZlib"],
+            dependencies: ["CCurl", "COpenSSL", "CZlib", .product(name: "Subprocess", package: "swift-subprocess")],
             swiftSettings: upcoming),
         .target(
             name: "RegCommands",

@@ -128,7 +128,8 @@ public struct RegistryFlags: ParsableArguments {
 public struct ImageReferenceArguments: ParsableArguments {
     @Argument(
         help: ArgumentHelp(
-            "REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST. Without them, records are read from standard input.", valueName: "ref"))
+            "REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST, or a Docker Hub name (alpine:3.20). Without them, records are read from standard input.",
+            valueName: "ref"))
     var references: [String] = []
 
     public init() {}

@@ -51,7 +51,7 @@ public struct RegSeedCommand: RegTool {
     public init() {}
 
     public func validate() throws {
-        if try parseReferences([target]).first?.digest != nil {
+        if try targetReference().digest != nil {
             throw ValidationError(
                 "\(target): a digest cannot be pushed to: it is what the content hashes to. Name a tag: REGISTRY/REPO:TAG.")
         }
@@ -63,6 +63,16 @@ public struct RegSeedCommand: RegTool {
         if let newest, RFC3339.parse(newest) == nil {
             throw ValidationError("--newest \(newest): not an RFC 3339 time such as 2024-05-01T12:00:00Z.")
         }
+    }
+
+    /// The target without a `/` is the registry to fill, however it is spelled: as an image
+    /// reference, `registry:5000` would name the Docker Hub image `library/registry:5000`.
+    private func targetReference() throws -> ImageReference {
+        let scheme = ["http://", "https://"].first { target.lowercased().hasPrefix($0) }
+        guard target.dropFirst(scheme?.count ?? 0).contains("/") else {
+            do { return ImageReference(registry: try RegistryAddress(target)) } catch { throw ValidationError("\(error)") }
+        }
+        return try parseReferences([target])[0]
     }
 
     private func parsedPlatforms() throws -> [Platform] {
@@ -77,7 +87,7 @@ public struct RegSeedCommand: RegTool {
 
     public func run() async throws {
         let context = try flags.context(tool: "reg-seed")
-        let reference = try ImageReference(parsing: target)
+        let reference = try targetReference()
         var builder = ImageBuilder(format: ImageBuilder.Format(rawValue: format)!, platforms: try parsedPlatforms())
         if let newest, let date = RFC3339.parse(newest) { builder.created = date }
         if let repo = reference.repo {

@@ -19,7 +19,9 @@ public struct RegTagsCommand: RegTool {
         version: RegVersion.current)
 
     @Argument(
-        help: ArgumentHelp("Repositories: REGISTRY/REPO. Without them, records are read from standard input.", valueName: "ref"))
+        help: ArgumentHelp(
+            "Repositories: REGISTRY/REPO, or a Docker Hub name (alpine, team/app). Without them, records are read from standard input.",
+            valueName: "ref"))
     var references: [String] = []
 
     @OptionGroup var flags: RegistryFlags

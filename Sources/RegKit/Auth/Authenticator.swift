@@ -83,8 +83,8 @@ actor Authenticator {
 
     /// True when credentials are known for `host`, so a refusal means "not allowed"
     /// rather than "who are you?".
-    func hasCredentials(host: String) -> Bool {
-        ((try? credentials.credentials(for: host)) ?? nil) != nil
+    func hasCredentials(host: String) async -> Bool {
+        ((try? await credentials.credentials(for: host)) ?? nil) != nil
     }
 
     private func authorization(for challenge: AuthChallenge, registry: RegistryAddress, scope: AuthScope) async throws
@@ -92,7 +92,7 @@ actor Authenticator {
     {
         switch challenge.scheme {
         case .basic:
-            return try credentials.credentials(for: registry.host)?.basicAuthorization
+            return try await credentials.credentials(for: registry.host)?.basicAuthorization
         case .bearer:
             return "Bearer " + (try await token(registry: registry, scope: scope, challenge: challenge).value)
         }
@@ -102,7 +102,7 @@ actor Authenticator {
         let key = TokenKey(host: registry.host, scope: scope.value)
         if let token = tokens[key], token.expires > Date() { return token }
         if let task = pending[key] { return try await task.value }
-        let credentials = try self.credentials.credentials(for: registry.host)
+        let credentials = try await self.credentials.credentials(for: registry.host)
         if credentials != nil, !registry.plainHTTP, !allowsPlainRealm,
             let realm = challenge.realm, URLComponents(string: realm)?.scheme?.lowercased() == "http"
         {

@@ -1,4 +1,5 @@
 public import Foundation
+import Subprocess
 import Synchronization
 
 /// A user name and password (or token) for one registry.
@@ -17,11 +18,12 @@ public struct Credentials: Sendable, Hashable {
 
 /// Finds the credentials for a registry, first match wins (DESIGN.md):
 /// `--username` with `--password-stdin`, then `REG_USERNAME`/`REG_PASSWORD`, then the
-/// Docker config in the Docker CLI's order (`credHelpers` for the host, `credsStore`,
-/// `auths`), then anonymous.
+/// Docker config's one store for the host, chosen as the Docker CLI chooses it (`credHelpers`
+/// for the host, else `credsStore`, else `auths`), then anonymous.
 ///
-/// Credentials are looked up by `host[:port]`, without regard to case, and sent only
-/// to that registry (and to the token service its challenge names).
+/// Credentials are looked up by `host[:port]`, without regard to case (Docker Hub under
+/// `https://index.docker.io/v1/` or any of its names), and sent only to that registry (and to
+/// the token service its challenge names).
 public final class CredentialStore: Sendable {
     /// Credentials for a host and where they came from.
     private struct Found: Sendable {
@@ -36,7 +38,14 @@ public final class CredentialStore: Sendable {
     public let environmentWarning: String?
     private let configPath: String?
     private let helperTimeout: Int
-    private let cache = Mutex<[String: Result<Found, CredentialError>]>([:])
+    /// A lookup per host: running (every request that needs the host waits for the one
+    /// lookup), then its answer. Failures are remembered too: a helper that hangs is waited for
+    /// once per run, not per request.
+    private enum Lookup {
+        case running(Task<Result<Found, CredentialError>, Never>)
+        case done(Result<Found, CredentialError>)
+    }
+    private let lookups = Mutex<[String: Lookup]>([:])
 
     /// - Parameters:
     ///   - explicit: from the command line (`--username`, `--password-stdin`).
@@ -72,28 +81,47 @@ public final class CredentialStore: Sendable {
 
     /// The credentials for `host` (`host[:port]`), or nil for anonymous access.
     /// - Throws: ``CredentialError`` when the Docker config or a helper fails.
-    public func credentials(for host: String) throws -> Credentials? {
-        try found(for: host).credentials
+    public func credentials(for host: String) async throws(CredentialError) -> Credentials? {
+        try await found(for: host).credentials
     }
 
-    /// Where the credentials for `host` come from, for messages (never the credentials themselves):
+    /// Where the credentials for `host` came from, for messages (never the credentials themselves):
     /// `--username`, `REG_USERNAME/REG_PASSWORD`, `docker-credential-NAME (credsStore in FILE)`,
-    /// `auths in FILE`, or `anonymous`.
+    /// `auths in FILE`, or `anonymous`. It names what a finished lookup found, so what the
+    /// requests to `host` were sent with, and runs no helper itself.
     public func source(for host: String) -> String {
-        guard let found = try? found(for: host), found.credentials != nil else { return "anonymous" }
+        if let explicit { return explicit.source }
+        guard case .done(.success(let found)) = lookups.withLock({ $0[host] }), found.credentials != nil else {
+            return "anonymous"
+        }
         return found.source
     }
 
-    private func found(for host: String) throws(CredentialError) -> Found {
+    private func found(for host: String) async throws(CredentialError) -> Found {
         if let explicit { return explicit }
-        if let known = cache.withLock({ $0[host] }) { return try known.get() }
-        // Failures are remembered too: a helper that hangs is waited for once per run, not per request.
-        let found = Result { () throws(CredentialError) in try lookUpDockerConfig(host: host) }
-        cache.withLock { $0[host] = found }
-        return try found.get()
+        let lookup = lookups.withLock { lookups in
+            if let known = lookups[host] { return known }
+            let task = Task { () -> Result<Found, CredentialError> in
+                do throws(CredentialError) {
+                    return .success(try await self.lookUpDockerConfig(host: host))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            lookups[host] = .running(task)
+            return .running(task)
+        }
+        switch lookup {
+        case .done(let result):
+            return try result.get()
+        case .running(let task):
+            let result = await task.value
+            lookups.withLock { $0[host] = .done(result) }
+            return try result.get()
+        }
     }
 
-    private func lookUpDockerConfig(host: String) throws(CredentialError) -> Found {
+    private func lookUpDockerConfig(host: String) async throws(CredentialError) -> Found {
         let anonymous = Found(credentials: nil, source: "anonymous")
         guard let configPath, FileManager.default.fileExists(atPath: configPath) else { return anonymous }
         let config: DockerConfig
@@ -102,22 +130,23 @@ public final class CredentialStore: Sendable {
         } catch {
             throw CredentialError.unreadableConfig(path: configPath)
         }
-        // The Docker CLI's order: the host's own helper, then the default store, then what
-        // `auths` holds inline. A helper that has nothing for the host passes to the next.
-        if let helper = config.credHelpers?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
-            let credentials = try CredentialHelper(name: helper, timeout: helperTimeout).get(host: host)
-        {
-            return Found(credentials: credentials, source: "docker-credential-\(helper) (credHelpers in \(configPath))")
+        // One store answers for a registry, as in the Docker CLI (GetCredentialsStore in
+        // cli/config/configfile/file.go): the registry's own helper, else the default store,
+        // else what `auths` holds inline. A helper that has nothing for it means anonymous, as
+        // for `docker pull`: an `auths` entry behind a helper is not used.
+        let keys = DockerConfig.keys(for: host)
+        if let helper = DockerConfig.entry(in: config.credHelpers, for: keys)?.value {
+            return Found(
+                credentials: try await CredentialHelper(name: helper, timeout: helperTimeout).get(keys: keys),
+                source: "docker-credential-\(helper) (credHelpers in \(configPath))")
         }
-        if let store = config.credsStore, !store.isEmpty,
-            let credentials = try CredentialHelper(name: store, timeout: helperTimeout).get(host: host)
-        {
-            return Found(credentials: credentials, source: "docker-credential-\(store) (credsStore in \(configPath))")
+        if let store = config.credsStore, !store.isEmpty {
+            return Found(
+                credentials: try await CredentialHelper(name: store, timeout: helperTimeout).get(keys: keys),
+                source: "docker-credential-\(store) (credsStore in \(configPath))")
         }
-        if let entry = config.auths?.first(where: { DockerConfig.matches($0.key, host: host) })?.value,
-            let credentials = try entry.credentials(path: configPath)
-        {
-            return Found(credentials: credentials, source: "auths in \(configPath)")
+        if let entry = DockerConfig.entry(in: config.auths, for: keys)?.value {
+            return Found(credentials: try entry.credentials(path: configPath), source: "auths in \(configPath)")
         }
         return anonymous
     }
@@ -146,81 +175,123 @@ struct DockerConfig: Decodable {
     var credHelpers: [String: String]?
     var credsStore: String?
 
-    /// `auths` keys are written `host`, `host:port` or `https://host/v1/`; host names
-    /// compare without regard to case, as DNS does.
-    static func matches(_ key: String, host: String) -> Bool {
+    /// The login Docker writes for Docker Hub: the key in `auths`, `credHelpers` and a store.
+    static let dockerHubKey = "https://index.docker.io/v1/"
+
+    /// The keys a registry's login may be filed under, best first: its `host[:port]`; for
+    /// Docker Hub, Docker's own key and then each name of Docker Hub (`docker login
+    /// index.docker.io` files the login under that name).
+    static func keys(for host: String) -> [String] {
+        RegistryAddress.isDockerHub(host: host)
+            ? [dockerHubKey, "index.docker.io", "docker.io", RegistryAddress.dockerHubAPIHost] : [host.lowercased()]
+    }
+
+    /// The entry of `table` for the first of `keys` it has: a key written exactly so (without
+    /// regard to case), else one naming the same `host[:port]` (`auths` keys are written `host`,
+    /// `host:port` or `https://host/v1/`), the least of several, so that the answer never
+    /// depends on the order of a dictionary.
+    static func entry<Value>(in table: [String: Value]?, for keys: [String]) -> (key: String, value: Value)? {
+        guard let table else { return nil }
+        for key in keys {
+            if let exact = table.first(where: { $0.key.lowercased() == key.lowercased() }) { return exact }
+            let host = hostPart(of: key)
+            if let same = table.keys.filter({ hostPart(of: $0) == host }).min() { return (same, table[same]!) }
+        }
+        return nil
+    }
+
+    /// `host[:port]` of a key without scheme or path, lower-cased: host names compare without
+    /// regard to case, as DNS does.
+    private static func hostPart(of key: String) -> String {
         var k = Substring(key.lowercased())
         for prefix in ["https://", "http://"] where k.hasPrefix(prefix) { k = k.dropFirst(prefix.count) }
         if let slash = k.firstIndex(of: "/") { k = k[..<slash] }
-        return k == host.lowercased()
+        return String(k)
     }
 }
 
-/// A `docker-credential-NAME` program, asked with `get` and the host on standard input.
+/// A `docker-credential-NAME` program, asked with `get` and the server's key on standard input.
 struct CredentialHelper {
     let name: String
     /// Seconds the helper may take; then it is killed (a helper waiting for a keychain prompt nobody sees).
     let timeout: Int
 
-    func get(host: String) throws(CredentialError) -> Credentials? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["docker-credential-" + name, "get"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        // The host goes into the pipe before the helper starts (it fits the pipe's
-        // buffer): written after, it raced a helper that exits without reading
-        // (one not installed), and the write died of SIGPIPE or trapped on EPIPE.
-        input.fileHandleForWriting.write(Data(host.utf8))
-        try? input.fileHandleForWriting.close()
-        do { try process.run() } catch { throw CredentialError.helperFailed(name: name, host: host) }
-        let answer = HelperOutput()
-        let reader = Thread { [output] in answer.finish(output.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        guard answer.wait(seconds: timeout) else {
-            // Foundation starts the helper in a process group of its own: end it with whatever it
-            // started (a shell script's `sleep` would otherwise hold the pipe open).
-            kill(-process.processIdentifier, SIGKILL)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw CredentialError.helperTimedOut(name: name, host: host, seconds: timeout)
+    /// Asks for each of `keys` in turn (``DockerConfig/keys(for:)``) until the helper knows one.
+    /// - Returns: nil when the helper has nothing for any of them.
+    /// - Throws: ``CredentialError`` naming the helper and the key it was asked for.
+    func get(keys: [String]) async throws(CredentialError) -> Credentials? {
+        for key in keys {
+            if let credentials = try await get(key: key) { return credentials }
         }
-        let data = answer.data
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        return nil
+    }
+
+    private func get(key host: String) async throws(CredentialError) -> Credentials? {
+        let answer: (succeeded: Bool, output: Data)?
+        do {
+            answer = try await run(input: host)
+        } catch let error as SubprocessError where error.code == .executableNotFound {
+            throw CredentialError.helperMissing(name: name)
+        } catch {
+            throw CredentialError.helperFailed(name: name, host: host)
+        }
+        guard let answer else { throw CredentialError.helperTimedOut(name: name, host: host, seconds: timeout) }
+        guard answer.succeeded else {
             // Helpers exit non-zero with "credentials not found" for unknown hosts.
-            if String(decoding: data, as: UTF8.self).lowercased().contains("not found") { return nil }
+            if String(decoding: answer.output, as: UTF8.self).lowercased().contains("not found") { return nil }
             throw CredentialError.helperFailed(name: name, host: host)
         }
         struct Answer: Decodable { var Username: String; var Secret: String }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: data) else {
+        guard let parsed = try? JSONDecoder().decode(Answer.self, from: answer.output) else {
             throw CredentialError.helperFailed(name: name, host: host)
         }
-        return Credentials(username: answer.Username, password: answer.Secret)
-    }
-}
-
-/// What a credential helper wrote, handed from the thread that reads it.
-private final class HelperOutput: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private(set) var data = Data()
-
-    func finish(_ data: Data) {
-        self.data = data
-        done.signal()
+        return Credentials(username: parsed.Username, password: parsed.Secret)
     }
 
-    /// True when the output ended within `seconds`.
-    func wait(seconds: Int) -> Bool { done.wait(timeout: .now() + .seconds(seconds)) == .success }
+    /// Runs `docker-credential-NAME get` with `input` on standard input (never in its arguments).
+    /// - Returns: whether it exited 0, and its standard output; nil when it gave no answer within
+    ///   `timeout` and was killed.
+    /// - Throws: when the helper cannot be started (not on `PATH`) or its output is not read.
+    private func run(input: String) async throws -> (succeeded: Bool, output: Data)? {
+        // A helper that exits without reading its input must not end us with SIGPIPE.
+        ignoreBrokenPipeSignal()
+        let helper = Executable.name("docker-credential-" + name)
+        let seconds = timeout
+        return try await withThrowingTaskGroup(of: (succeeded: Bool, output: Data)?.self) { group in
+            group.addTask {
+                var options = PlatformOptions()
+                // A process group of its own, so that the kill takes whatever the helper started
+                // too (a shell script's `sleep` would otherwise hold its output open).
+                options.processGroupID = 0
+                options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1))]
+                let result = try await Subprocess.run(
+                    helper, arguments: ["get"], platformOptions: options, input: .inputWriter,
+                    output: .data(limit: 1 << 20), error: .discarded
+                ) { execution in
+                    // Written here rather than as `input: .string(...)`: swift-subprocess 1.0.2 traps
+                    // on that path when the write fails (a helper that exits without reading). The
+                    // failed write is no error of its own: the helper's exit status tells.
+                    _ = try? await execution.standardInputWriter.write(input)
+                }
+                return (result.terminationStatus.isSuccess, result.standardOutput)
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            // The first to finish decides; cancelling the run tears the helper down.
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
 }
 
 /// Credentials that could not be read.
 public enum CredentialError: Error, CustomStringConvertible {
     /// The Docker config is not valid JSON, or an `auth` entry is not base64 `user:password`.
     case unreadableConfig(path: String)
+    /// `docker-credential-NAME` is not on `PATH`.
+    case helperMissing(name: String)
     /// `docker-credential-NAME get` failed or answered nonsense.
     case helperFailed(name: String, host: String)
     /// `docker-credential-NAME get` gave no answer within `seconds` (`--timeout`) and was stopped.
@@ -230,6 +301,9 @@ public enum CredentialError: Error, CustomStringConvertible {
         switch self {
         case .unreadableConfig(let path):
             return "\(path): cannot read the Docker config (invalid JSON or auth entry)"
+        case .helperMissing(let name):
+            return
+                "docker-credential-\(name) is not on PATH: install it, or take \"\(name)\" out of credsStore or credHelpers in the Docker config"
         case .helperFailed(let name, let host):
             return "docker-credential-\(name) get failed for \(host): is the helper installed and logged in?"
         case .helperTimedOut(let name, let host, let seconds):

@@ -14,6 +14,12 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses a reference from the command line.
+    ///
+    /// Without a scheme, the part before the first `/` is a registry when Docker would take it
+    /// for one (``namesRegistry(_:)``); otherwise the whole text names a repository on Docker Hub
+    /// (`alpine:3.20`, `team/app`). Text without a `/` is a registry alone when the part before
+    /// any `:` names one (`r.example`, `127.0.0.1:5000`, `localhost:5000`). On Docker Hub a
+    /// one-segment repository is an official image: `alpine` is `library/alpine`.
     /// - Throws: ``ReferenceError`` naming the text and what is wrong with it.
     public init(parsing text: String) throws {
         var rest = Substring(text)
@@ -22,12 +28,20 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
             scheme = prefix
             rest = rest.dropFirst(prefix.count)
         }
-        guard let slash = rest.firstIndex(of: "/") else {
-            self.init(registry: try RegistryAddress(text))
-            return
+        let registry: RegistryAddress
+        var path: Substring
+        let slash = rest.firstIndex(of: "/")
+        if !scheme.isEmpty || ImageReference.namesRegistry(slash.map { rest[..<$0] } ?? rest.prefix { $0 != ":" && $0 != "@" }) {
+            guard let slash else {
+                self.init(registry: try RegistryAddress(text))
+                return
+            }
+            registry = try RegistryAddress(scheme + rest[..<slash])
+            path = rest[rest.index(after: slash)...]
+        } else {
+            registry = .dockerHub
+            path = rest
         }
-        let registry = try RegistryAddress(scheme + rest[..<slash])
-        var path = rest[rest.index(after: slash)...]
         var digest: Digest?
         if let at = path.firstIndex(of: "@") {
             let d = String(path[path.index(after: at)...])
@@ -43,7 +57,15 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         }
         let repo = String(path)
         guard ImageReference.isValidRepository(repo) else { throw ReferenceError.invalidRepository(repo, in: text) }
-        self.init(registry: registry, repo: repo, tag: tag, digest: digest)
+        self.init(registry: registry, repo: registry.repository(repo), tag: tag, digest: digest)
+    }
+
+    /// Docker's rule for the first segment of a reference: a registry when it holds `.` or `:`
+    /// or is `localhost`, else the start of a Docker Hub repository. What cannot begin a
+    /// repository (nothing, capitals, `@`) is taken for a registry too, whose error says more.
+    static func namesRegistry(_ segment: Substring) -> Bool {
+        segment.isEmpty || segment == "localhost"
+            || segment.contains { $0 == "." || $0 == ":" || $0 == "@" || $0 == "[" || $0.isUppercase }
     }
 
     /// The OCI grammar: lower-case path components joined by `/`, separators `.`, `_`, `__`, `-`.

@@ -4,11 +4,15 @@
 /// form is kept as is, because every record carries it (DESIGN.md, "Records"); URLs,
 /// messages, credentials and grouping use the normalised ``name``, so that
 /// `http://Host:5000/` and `http://host:5000` are one registry.
+///
+/// Docker Hub goes by several names (`docker.io`, `index.docker.io`, `registry-1.docker.io`):
+/// each is one registry, named `docker.io` in messages, whose API is at `registry-1.docker.io`.
 public struct RegistryAddress: Sendable, Hashable, CustomStringConvertible {
     /// Exactly as written: `127.0.0.1:5000`, `http://127.0.0.1:5000`, `https://r.example/`.
     public let written: String
     /// `host[:port]`, without scheme or trailing slash, lower-cased (host names are
-    /// case-insensitive): the key for credentials and tokens.
+    /// case-insensitive): where the API is, and the key for credentials and tokens.
+    /// `registry-1.docker.io` for every name of Docker Hub.
     public let host: String
     /// True for plain HTTP.
     public let plainHTTP: Bool
@@ -27,14 +31,44 @@ public struct RegistryAddress: Sendable, Hashable, CustomStringConvertible {
         guard !rest.isEmpty, !rest.contains("/"), !rest.contains(where: { $0 == " " || $0 == "@" }) else {
             throw ReferenceError.invalidRegistry(text)
         }
+        let host = rest.lowercased()
         self.written = text
-        self.host = rest.lowercased()
+        self.host = !plain && RegistryAddress.isDockerHub(host: host) ? RegistryAddress.dockerHubAPIHost : host
         self.plainHTTP = plain
     }
 
+    private init(written: String, host: String) {
+        self.written = written
+        self.host = host
+        self.plainHTTP = false
+    }
+
+    /// Docker Hub, for a reference that names no registry (`alpine`, `team/app:1.0`); records
+    /// write it `docker.io`, as Docker spells the registry of such a name in full.
+    public static let dockerHub = RegistryAddress(written: "docker.io", host: dockerHubAPIHost)
+
+    /// Where Docker Hub's registry API answers.
+    static let dockerHubAPIHost = "registry-1.docker.io"
+
+    /// True for the names users write for Docker Hub: `docker.io`, `index.docker.io` (the host of
+    /// the `https://index.docker.io/v1/` login key) and `registry-1.docker.io` (its API).
+    public static func isDockerHub(host: String) -> Bool {
+        ["docker.io", "index.docker.io", dockerHubAPIHost].contains(host.lowercased())
+    }
+
+    /// True when this is Docker Hub, however it was written.
+    public var isDockerHub: Bool { !plainHTTP && host == RegistryAddress.dockerHubAPIHost }
+
+    /// The repository as the registry's API names it: on Docker Hub a one-segment name is an
+    /// official image, `alpine` is `library/alpine`; elsewhere the name is unchanged.
+    public func repository(_ name: String) -> String {
+        isDockerHub && !name.contains("/") ? "library/" + name : name
+    }
+
     /// The registry spelled one way: `host[:port]` for HTTPS, `http://host[:port]` for plain
-    /// HTTP. Two addresses with the same name are the same registry, however they were written.
-    public var name: String { plainHTTP ? "http://" + host : host }
+    /// HTTP, `docker.io` for Docker Hub. Two addresses with the same name are the same registry,
+    /// however they were written.
+    public var name: String { isDockerHub ? "docker.io" : plainHTTP ? "http://" + host : host }
 
     /// `https://host[:port]` or `http://host[:port]`.
     public var baseURL: String { (plainHTTP ? "http://" : "https://") + host }

@@ -46,14 +46,89 @@ struct ImageReferenceTests {
         #expect(port.tag == nil, "the port's colon is not a tag")
     }
 
+    @Test(
+        "Docker Hub however written, or no registry at all; records keep the spelling, one-segment names get library/",
+        arguments: [
+            ("alpine", "docker.io", "library/alpine", nil as String?),
+            ("alpine:3.20", "docker.io", "library/alpine", "3.20"),
+            ("library/alpine:3.20", "docker.io", "library/alpine", "3.20"),
+            ("team/app", "docker.io", "team/app", nil),
+            ("team/sub/app:1", "docker.io", "team/sub/app", "1"),
+            ("docker.io/alpine", "docker.io", "library/alpine", nil),
+            ("docker.io/library/alpine:3.20", "docker.io", "library/alpine", "3.20"),
+            ("index.docker.io/alpine:3.20", "index.docker.io", "library/alpine", "3.20"),
+            ("registry-1.docker.io/team/app:1", "registry-1.docker.io", "team/app", "1"),
+            ("https://docker.io/alpine", "https://docker.io", "library/alpine", nil),
+            ("Docker.IO/team/app", "Docker.IO", "team/app", nil),
+        ])
+    func dockerHub(_ text: String, _ written: String, _ repo: String, _ tag: String?) throws {
+        let reference = try parse(text)
+        #expect(reference.registry.written == written)
+        #expect(reference.registry.isDockerHub)
+        #expect(reference.registry.baseURL == "https://registry-1.docker.io")
+        #expect(reference.repo == repo)
+        #expect(reference.tag == tag)
+        #expect(reference.digest == nil)
+        #expect(Record(reference: reference).registry == written)
+    }
+
+    @Test("a Docker Hub reference by digest, and how it prints")
+    func dockerHubDigest() throws {
+        let reference = try parse("alpine:3.20@sha256:" + ImageReferenceTests.hex)
+        #expect(reference.registry == .dockerHub)
+        #expect(reference.repo == "library/alpine")
+        #expect(reference.tag == "3.20")
+        #expect(reference.digest?.hex == ImageReferenceTests.hex)
+        #expect(try parse("team/app@sha256:" + ImageReferenceTests.hex).repo == "team/app")
+        #expect(try parse("alpine:3.20").description == "docker.io/library/alpine:3.20")
+        #expect(try parse("index.docker.io/team/app").description == "docker.io/team/app")
+    }
+
+    @Test(
+        "the first segment is a registry when it holds . or : or is localhost (Docker's rule); else it begins a Hub name",
+        arguments: [
+            ("localhost/app", "localhost", "app"),
+            ("localhost:5000/team/app", "localhost:5000", "team/app"),
+            ("127.0.0.1:5000/app", "127.0.0.1:5000", "app"),
+            ("registry:5000/app", "registry:5000", "app"),
+            ("r.example/app", "r.example", "app"),
+            ("http://name/app", "http://name", "app"),
+            ("https://name/app", "https://name", "app"),
+            ("Name/app", "Name", "app"),
+            ("name/app", "docker.io", "name/app"),
+        ])
+    func firstSegment(_ text: String, _ written: String, _ repo: String) throws {
+        let reference = try parse(text)
+        #expect(reference.registry.written == written)
+        #expect(reference.repo == repo)
+        #expect(reference.registry.isDockerHub == (written == "docker.io"))
+    }
+
+    @Test(
+        "without a /, a dotted host, localhost or a scheme is a registry alone; any other name is a Hub image",
+        arguments: [
+            ("127.0.0.1:5000", true), ("localhost:5000", true), ("localhost", true), ("r.example:443", true),
+            ("http://name", true), ("https://name:5000", true), ("name", false), ("name:5000", false),
+        ])
+    func bareName(_ text: String, _ isRegistry: Bool) throws {
+        let reference = try parse(text)
+        if isRegistry {
+            #expect(reference.registry.written == text)
+            #expect(reference.repo == nil)
+        } else {
+            #expect(reference.registry == .dockerHub)
+            #expect(reference.repo == "library/name")
+        }
+    }
+
     @Test("nested repositories and the separators of the OCI grammar")
     func nested() throws {
         let reference = try parse("r.example:443/team/sub-group/app_x.y__z:1.0")
         #expect(reference.registry.written == "r.example:443")
         #expect(reference.repo == "team/sub-group/app_x.y__z")
         #expect(reference.tag == "1.0")
-        #expect(try parse("r/a/b/c/d/e").repo == "a/b/c/d/e")
-        #expect(try parse("r/0/9").repo == "0/9")
+        #expect(try parse("r.example/a/b/c/d/e").repo == "a/b/c/d/e")
+        #expect(try parse("r.example/0/9").repo == "0/9")
     }
 
     @Test("registry/repo:tag")
@@ -65,9 +140,9 @@ struct ImageReferenceTests {
         #expect(reference.digest == nil)
         #expect(reference.manifestReference == "v1.2.3-rc_1")
         #expect(reference.description == "127.0.0.1:5000/team/app:v1.2.3-rc_1")
-        #expect(try parse("r/a:LATEST").tag == "LATEST")
-        #expect(try parse("r/a:_x").tag == "_x")
-        #expect(try parse("r/a:" + String(repeating: "t", count: 128)).tag?.count == 128)
+        #expect(try parse("r.example/a:LATEST").tag == "LATEST")
+        #expect(try parse("r.example/a:_x").tag == "_x")
+        #expect(try parse("r.example/a:" + String(repeating: "t", count: 128)).tag?.count == 128)
     }
 
     @Test("registry/repo@sha256:...")
@@ -96,15 +171,15 @@ struct ImageReferenceTests {
     @Test(
         "invalid repositories name the repository and the input",
         arguments: [
-            ("r/Team/app", "Team/app"),
-            ("r//app", "/app"),
-            ("r/app/", "app/"),
-            ("r/-app", "-app"),
-            ("r/app-", "app-"),
-            ("r/team/.app", "team/.app"),
-            ("r/a b", "a b"),
-            ("r/a:b:c", "a:b"),
-            ("r/:tag", ""),
+            ("r.example/Team/app", "Team/app"),
+            ("r.example//app", "/app"),
+            ("r.example/app/", "app/"),
+            ("r.example/-app", "-app"),
+            ("r.example/app-", "app-"),
+            ("r.example/team/.app", "team/.app"),
+            ("r.example/a b", "a b"),
+            ("r.example/a:b:c", "a:b"),
+            ("r.example/:tag", ""),
             ("http://127.0.0.1:5000/App:1", "App"),
         ])
     func invalidRepository(_ text: String, _ repo: String) {
@@ -114,19 +189,21 @@ struct ImageReferenceTests {
     @Test("a repository longer than 255 characters is refused")
     func longRepository() {
         let name = String(repeating: "a", count: 256)
-        #expect(throws: ReferenceError.invalidRepository(name, in: "r/" + name)) { try ImageReference(parsing: "r/" + name) }
+        #expect(throws: ReferenceError.invalidRepository(name, in: "r.example/" + name)) {
+            try ImageReference(parsing: "r.example/" + name)
+        }
         #expect(ImageReference.isValidRepository(String(repeating: "a", count: 255)))
     }
 
     @Test(
         "invalid tags name the tag and the input",
         arguments: [
-            ("r/app:", ""),
-            ("r/app:-x", "-x"),
-            ("r/app:.x", ".x"),
-            ("r/app:a+b", "a+b"),
-            ("r/app:a/b", "a/b"),
-            ("r/app:" + String(repeating: "t", count: 129), String(repeating: "t", count: 129)),
+            ("r.example/app:", ""),
+            ("r.example/app:-x", "-x"),
+            ("r.example/app:.x", ".x"),
+            ("r.example/app:a+b", "a+b"),
+            ("r.example/app:a/b", "a/b"),
+            ("r.example/app:" + String(repeating: "t", count: 129), String(repeating: "t", count: 129)),
         ])
     func invalidTag(_ text: String, _ tag: String) {
         #expect(throws: ReferenceError.invalidTag(tag, in: text)) { try ImageReference(parsing: text) }
@@ -135,11 +212,11 @@ struct ImageReferenceTests {
     @Test(
         "invalid digests name the digest and the input",
         arguments: [
-            ("r/app@", ""),
-            ("r/app@sha256:abc", "sha256:abc"),
-            ("r/app@sha512:" + ImageReferenceTests.hex, "sha512:" + ImageReferenceTests.hex),
-            ("r/app@sha256:" + ImageReferenceTests.hex.uppercased(), "sha256:" + ImageReferenceTests.hex.uppercased()),
-            ("r/app@" + ImageReferenceTests.hex, ImageReferenceTests.hex),
+            ("r.example/app@", ""),
+            ("r.example/app@sha256:abc", "sha256:abc"),
+            ("r.example/app@sha512:" + ImageReferenceTests.hex, "sha512:" + ImageReferenceTests.hex),
+            ("r.example/app@sha256:" + ImageReferenceTests.hex.uppercased(), "sha256:" + ImageReferenceTests.hex.uppercased()),
+            ("r.example/app@" + ImageReferenceTests.hex, ImageReferenceTests.hex),
         ])
     func invalidDigest(_ text: String, _ digest: String) {
         #expect(throws: ReferenceError.invalidDigest(digest, in: text)) { try ImageReference(parsing: text) }

@@ -65,6 +65,33 @@ struct RegistryAddressTests {
         #expect(try RegistryAddress("r.example") != RegistryAddress("r.example:5000"))
     }
 
+    @Test("Docker Hub's names are one registry, docker.io in messages, its API at registry-1.docker.io; each kept as written")
+    func dockerHub() throws {
+        for text in ["docker.io", "index.docker.io", "registry-1.docker.io", "https://Docker.IO/", "INDEX.docker.io"] {
+            let address = try RegistryAddress(text)
+            #expect(address.written == text)
+            #expect(address.isDockerHub)
+            #expect(address.host == "registry-1.docker.io")
+            #expect(address.baseURL == "https://registry-1.docker.io")
+            #expect(address.name == "docker.io")
+            #expect(address == .dockerHub)
+        }
+        #expect(RegistryAddress.dockerHub.written == "docker.io")
+        // Another port, plain HTTP, a mirror or the web site are other servers.
+        for text in ["docker.io:5000", "http://docker.io", "mirror.docker.io", "hub.docker.com"] {
+            #expect(try !RegistryAddress(text).isDockerHub, "\(text)")
+        }
+    }
+
+    @Test("library/ goes before a one-segment repository on Docker Hub, and nowhere else")
+    func officialImages() throws {
+        #expect(RegistryAddress.dockerHub.repository("alpine") == "library/alpine")
+        #expect(RegistryAddress.dockerHub.repository("library/alpine") == "library/alpine")
+        #expect(RegistryAddress.dockerHub.repository("team/app") == "team/app")
+        #expect(try RegistryAddress("r.example").repository("alpine") == "alpine")
+        #expect(try RegistryAddress("http://docker.io").repository("alpine") == "alpine")
+    }
+
     @Test(
         "not a registry: empty, a path, spaces, user info",
         arguments: ["", "http://", "https:///", "r.example/team", "http://r.example/v2", "r example", "user@r.example", "/"])
