@@ -7,7 +7,7 @@ let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
-let tools = ["reg-ls", "reg-tags", "reg-manifest", "reg-diff", "reg-select", "reg-rm", "reg-seed"]
+let tools = ["reg-ls", "reg-tags", "reg-manifest", "reg-diff", "reg-select", "reg-rm", "reg-copy", "reg-seed"]
 
 let package = Package(
     name: "reg",

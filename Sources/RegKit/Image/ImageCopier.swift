@@ -15,6 +15,8 @@ public final class ImageCopier: Sendable {
             case copied
             /// The target tag already pointed at this digest: nothing was written.
             case exists
+            /// A dry run: this would be copied (`bytes` and the blob counts say how much).
+            case wouldCopy = "would-copy"
         }
 
         public var status: Status
@@ -36,18 +38,23 @@ public final class ImageCopier: Sendable {
     /// Copies `repo:reference` of `source` to `targetRepo` of the target.
     /// - Parameters:
     ///   - tag: the tag to write last; nil copies by digest only.
+    ///   - known: the digest `reference` is known to have (a resolved record): when the target
+    ///     tag has it already, the source is not asked at all.
     ///   - mountFromSource: the source is the target's own store, so `repo` can lend its blobs.
+    ///   - dryRun: write nothing; the outcome says what would move (blobs the target lacks).
     /// - Throws: what the walk, the source or the target throws; nothing is tagged then.
     @discardableResult
     public func copy(
         from source: any ImageSource, repo: String, reference: String, to targetRepo: String, tag: String?,
-        mountFromSource: Bool = false
+        known: Digest? = nil, mountFromSource: Bool = false, dryRun: Bool = false
     ) async throws -> Outcome {
+        var present: Digest?
+        if let tag { present = try await target.manifestDigest(targetRepo, reference: tag) }
+        if let known, present == known { return Outcome(status: .exists, digest: known) }
         let graph = try await ImageWalk(source: source).graph(repo, reference: reference)
         let root = graph.root
-        if let tag, try await target.manifestDigest(targetRepo, reference: tag) == root.digest {
-            return Outcome(status: .exists, digest: root.digest)
-        }
+        if tag != nil, present == root.digest { return Outcome(status: .exists, digest: root.digest) }
+        if dryRun { return try await plan(graph, to: targetRepo) }
         let lender = mountFromSource && repo != targetRepo ? repo : nil
         let moved = try await Concurrently.tryMap(graph.blobs) { descriptor in
             try await self.blob(descriptor, from: source, repo: repo, to: targetRepo, lender: lender)
@@ -68,6 +75,24 @@ public final class ImageCopier: Sendable {
         }
         try await target.putManifest(
             targetRepo, reference: tag ?? root.digest.description, bytes: root.bytes, mediaType: root.head.mediaType)
+        return outcome
+    }
+
+    /// What a copy of `graph` would move: the blobs the target repository lacks.
+    private func plan(_ graph: ImageGraph, to targetRepo: String) async throws -> Outcome {
+        let target = self.target
+        let missing = try await Concurrently.tryMap(graph.blobs) { descriptor in
+            try await target.hasBlob(targetRepo, digest: descriptor.digest) ? nil : descriptor
+        }
+        var outcome = Outcome(status: .wouldCopy, digest: graph.root.digest)
+        for descriptor in missing {
+            if let descriptor {
+                outcome.blobsCopied += 1
+                outcome.bytes += descriptor.size
+            } else {
+                outcome.blobsSkipped += 1
+            }
+        }
         return outcome
     }
 

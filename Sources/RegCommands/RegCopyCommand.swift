@@ -1,0 +1,78 @@
+public import ArgumentParser
+import RegKit
+
+/// `reg-copy DEST` or `reg-copy SRC DEST`: copy whole images between registries.
+public struct RegCopyCommand: RegTool {
+    public static let configuration = CommandConfiguration(
+        commandName: "reg-copy",
+        abstract: "Copy whole images (every platform, attestation and blob) from registry to registry, streaming.",
+        discussion: """
+            reg-copy DEST copies each input record's image to the registry DEST, under the same \
+            repository name unless --strip-prefix, --prefix or --rename (applied in that order) \
+            say otherwise. DEST may be REGISTRY/REPO[:TAG] for a single image. reg-copy SRC DEST \
+            copies one reference, as skopeo and crane take it.
+
+            A record with a tag copies the tag; with a digest too (reg-manifest output), that \
+            digest, and when DEST's tag has it already the source is not asked. A repository \
+            record (reg-ls output, or reg-diff's missing repository) copies every tag. reg-diff's \
+            extra records (tags only DEST has) and records carrying error pass through untouched.
+
+            Blobs stream from the source into the destination (a pipe of at most 4 MiB each) and \
+            move once per run; a blob DEST has already costs one HEAD; one in another repository \
+            of DEST is mounted. Manifests go children first and the tag last: a tag never points \
+            at content that is not all there, so an interrupted copy is harmless and a re-run \
+            completes it.
+
+            Each record comes out with "status" (copied, exists, would-copy), "dest", "digest", \
+            "bytes" and "blobsCopied", "blobsMounted", "blobsSkipped". Exit status: 0 when every \
+            record ends copied, exists or would-copy; 1 when some failed; 2 on trouble.
+
+            Examples:
+              reg-copy 127.0.0.1:5000/team/app:1.0 127.0.0.1:5001/team/app:1.0
+              reg-ls src | reg-tags | reg-select --repo 'team/*' | reg-copy dst
+              reg-ls src | reg-diff dst | reg-copy dst
+            """,
+        version: RegVersion.current)
+
+    @Argument(
+        help: ArgumentHelp(
+            "DEST, or SRC DEST: a registry, or REGISTRY/REPO[:TAG] for one image.", valueName: "reference"))
+    var references: [String] = []
+
+    @Option(help: ArgumentHelp("Remove this prefix from repository names at the destination.", valueName: "prefix"))
+    var stripPrefix: String?
+
+    @Option(help: ArgumentHelp("Put this prefix before repository names at the destination.", valueName: "prefix"))
+    var prefix: String?
+
+    @Option(help: ArgumentHelp("Rename repositories: s/REGEX/REPLACEMENT/ ($1 or \\1 for a group).", valueName: "expr"))
+    var rename: String?
+
+    @Flag(help: "Copy nothing: report what would be copied, and how many bytes.")
+    var dryRun = false
+
+    @OptionGroup var flags: RegistryFlags
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...2).contains(references.count) else {
+            throw ValidationError("Give DEST (records on standard input), or SRC DEST.")
+        }
+    }
+
+    public func run() async throws {
+        let sources = references.dropLast().map { $0 }
+        let destination = try ImageReference(parsing: references.last!)
+        let mapping: RepositoryMapping
+        do {
+            mapping = try RepositoryMapping(stripPrefix: stripPrefix, prefix: prefix, rename: rename)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let (context, input) = try recordSource(arguments: sources, flags: flags, tool: "reg-copy")
+        let options = CopyImages.Options(destination: destination, mapping: mapping, dryRun: dryRun)
+        await CopyImages(options: options).run(input, context)
+        try context.finish()
+    }
+}

@@ -1,0 +1,112 @@
+/// `reg-copy`: copies the images the records name to a destination registry, whole (every
+/// platform, attestation and blob), through the one ``ImageCopier``.
+///
+/// A record with a tag copies that tag; with a digest as well (a resolved record), that digest
+/// is what is copied and tagged, and when the destination tag has it already nothing is asked
+/// of the source. A record with a digest alone copies by digest. A repository record (no tag,
+/// no digest: reg-ls output, or a repository reg-diff found `missing`) copies every tag of the
+/// repository, one output record per tag. A reg-diff `extra` record (a tag only the
+/// destination has) and a record carrying `error` pass through untouched: nothing to copy.
+///
+/// Each record comes out with `status` (`copied`, `exists`, `would-copy`), `dest`, `digest`,
+/// `bytes` moved and the blob counts; one that failed carries `error` and the run goes on.
+public struct CopyImages: Sendable {
+    public struct Options: Sendable {
+        /// The registry, or one repository (and tag) for a single image.
+        public var destination: ImageReference
+        public var mapping: RepositoryMapping
+        public var dryRun: Bool
+
+        public init(destination: ImageReference, mapping: RepositoryMapping = .init(), dryRun: Bool = false) {
+            self.destination = destination
+            self.mapping = mapping
+            self.dryRun = dryRun
+        }
+    }
+
+    public let options: Options
+
+    public init(options: Options) { self.options = options }
+
+    public func run<Input: AsyncSequence & Sendable>(_ input: Input, _ context: ToolContext) async where Input.Element == Record {
+        // One copier for the run: a blob moves once even when several records share it.
+        let copier = ImageCopier(target: RegistryStore(registry: options.destination.registry, client: context.client))
+        var images = 0
+        var bytes: Int64 = 0
+        await OrderedStream.run(input, window: context.window) { record in
+            await self.copy(record, copier, context)
+        } emit: { records in
+            context.emit(records)
+            for record in records where record.status != nil {
+                images += 1
+                if case .int(let moved) = record["bytes"] { bytes += moved }
+            }
+            context.diagnostics.progress("\(images) images, \(bytes) bytes")
+        }
+        context.diagnostics.verbose("\(images) images, \(bytes) bytes \(options.dryRun ? "to copy" : "copied")")
+    }
+
+    /// The output records of one input record.
+    func copy(_ record: Record, _ copier: ImageCopier, _ context: ToolContext) async -> [Record] {
+        guard record.error == nil, (try? record.stringField("diff")) != "extra" else { return [record] }
+        do {
+            let registry = try record.registryAddress()
+            let repo = try record.repository()
+            let tag = try record.stringField("tag")
+            // A platform record of an expanded index stands for its whole image.
+            let digest = try (record.stringField("index") ?? record.stringField("digest")).map { text in
+                guard let digest = Digest(text) else { throw RecordFieldError.invalidDigest(text, in: record) }
+                return digest
+            }
+            guard tag != nil || digest != nil else {
+                return try await everyTag(of: record, registry, repo, copier, context)
+            }
+            return [try await copy(record, registry, repo, tag: tag, digest: digest, copier, context)]
+        } catch {
+            return [context.failed(record, error)]
+        }
+    }
+
+    /// A repository record: every tag, in the order the source lists them.
+    private func everyTag(
+        of record: Record, _ registry: RegistryAddress, _ repo: String, _ copier: ImageCopier, _ context: ToolContext
+    ) async throws -> [Record] {
+        if options.destination.tag != nil || options.destination.digest != nil {
+            throw CopyError.singleDestination(options.destination.description, record: record.displayName)
+        }
+        var tags: [String] = []
+        try await context.client.tags(registry, repo: repo) { tags += $0 }
+        return await Concurrently.map(tags) { tag in
+            var one = record
+            one.tag = tag
+            do {
+                return try await copy(one, registry, repo, tag: tag, digest: nil, copier, context)
+            } catch {
+                return context.failed(one, error)
+            }
+        }
+    }
+
+    private func copy(
+        _ record: Record, _ registry: RegistryAddress, _ repo: String, tag: String?, digest: Digest?, _ copier: ImageCopier,
+        _ context: ToolContext
+    ) async throws -> Record {
+        let destination = options.destination
+        let targetRepo = destination.repo ?? options.mapping.map(repo)
+        let targetTag = destination.tag ?? (destination.digest == nil ? tag : nil)
+        let outcome = try await copier.copy(
+            from: RegistryStore(registry: registry, client: context.client), repo: repo,
+            reference: digest?.description ?? tag!, to: targetRepo, tag: targetTag, known: digest,
+            mountFromSource: registry == destination.registry, dryRun: options.dryRun)
+        var out = record
+        out.status = outcome.status.rawValue
+        if out.digest == nil { out.digest = outcome.digest.description }
+        let reference = targetTag.map { ":" + $0 } ?? "@" + outcome.digest.description
+        out["dest"] = .string(destination.registry.written + "/" + targetRepo + reference)
+        out["bytes"] = .int(outcome.bytes)
+        out["blobsCopied"] = .int(Int64(outcome.blobsCopied))
+        out["blobsMounted"] = .int(Int64(outcome.blobsMounted))
+        out["blobsSkipped"] = .int(Int64(outcome.blobsSkipped))
+        return out
+    }
+}

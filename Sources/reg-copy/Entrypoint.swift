@@ -1,0 +1,7 @@
+import ArgumentParser
+import RegCommands
+
+@main
+struct Entrypoint {
+    static func main() async { await RegCopyCommand.main() }
+}
