@@ -8,6 +8,15 @@ struct CopyTests {
         try InventoryTests.digestBySkopeo(server, ref)
     }
 
+    /// Two plain-HTTP registries: the source and the destination.
+    static func pair() async throws -> (RegistryServer, RegistryServer) {
+        (try await RegistryServer.start(), try await RegistryServer.start())
+    }
+
+    static func stop(_ servers: RegistryServer...) {
+        for server in servers { server.stop() }
+    }
+
     static func byRef(_ records: [[String: Any]]) -> [String: [String: Any]] {
         Dictionary(
             records.map { ("\($0["repo"] as? String ?? ""):\($0["tag"] as? String ?? "")", $0) },
@@ -18,12 +27,8 @@ struct CopyTests {
         "a selection copies whole: OCI, Docker and multi-platform images keep their digests, skopeo pulls them out; a second run finds them all"
     )
     func wholeImages() async throws {
-        let a = try await RegistryServer.start()
-        let b = try await RegistryServer.start()
-        defer {
-            a.stop()
-            b.stop()
-        }
+        let (a, b) = try await Self.pair()
+        defer { Self.stop(a, b) }
         try InventoryTests.seed(a, [a.registry, "--repos", "2", "--tags", "2", "--prefix", "team/app"])
         try InventoryTests.seed(a, ["\(a.registry)/team/docker:1.0", "--format", "docker"])
         try InventoryTests.seed(a, ["\(a.registry)/team/multi:1.0", "--platforms", "linux/amd64,linux/arm64/v8"])
@@ -61,12 +66,8 @@ struct CopyTests {
         "resolved records cost the source nothing when the destination has them; a dry run says what would move and moves nothing"
     )
     func resolvedAndDryRun() async throws {
-        let a = try await RegistryServer.start()
-        let b = try await RegistryServer.start()
-        defer {
-            a.stop()
-            b.stop()
-        }
+        let (a, b) = try await Self.pair()
+        defer { Self.stop(a, b) }
         try InventoryTests.seed(a, [a.registry, "--repos", "1", "--tags", "2", "--prefix", "team/app"])
         let resolved = try shell("\(toolPath("reg-tags")) \(a.registry)/team/app | \(toolPath("reg-manifest"))")
         let dry = try reg("reg-copy", ["--dry-run", b.registry], stdin: resolved.stdout)
@@ -114,12 +115,8 @@ struct CopyTests {
 
     @Test("reg-ls | reg-diff | reg-copy: missing and changed are copied, extra passes through, and the next diff is silent")
     func incremental() async throws {
-        let a = try await RegistryServer.start()
-        let b = try await RegistryServer.start()
-        defer {
-            a.stop()
-            b.stop()
-        }
+        let (a, b) = try await Self.pair()
+        defer { Self.stop(a, b) }
         try InventoryTests.seed(a, [a.registry, "--repos", "2", "--tags", "2", "--prefix", "team/app"])
         try InventoryTests.seed(b, ["\(b.registry)/team/app00:1.0.0"])
         try InventoryTests.seed(b, ["\(b.registry)/team/app00:1.0.1", "--salt", "old"])
@@ -154,12 +151,8 @@ struct CopyTests {
 
     @Test("a 256 MiB blob streams from one registry to another with memory bounded: skopeo and curl check it")
     func largeBlob() async throws {
-        let a = try await RegistryServer.start()
-        let b = try await RegistryServer.start()
-        defer {
-            a.stop()
-            b.stop()
-        }
+        let (a, b) = try await Self.pair()
+        defer { Self.stop(a, b) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reg-big-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -41,15 +41,7 @@ public final class FileSink: BodySink, @unchecked Sendable {
     public var length: Int64 { written }
 
     public func write(_ bytes: UnsafeRawBufferPointer) -> BodyWrite {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(written) + off_t(done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .refused
-            }
-            done += n
-        }
+        guard FileIO.write(fd, bytes, at: written) == 0 else { return .refused }
         written += Int64(bytes.count)
         return .accepted
     }

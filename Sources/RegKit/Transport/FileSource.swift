@@ -31,14 +31,10 @@ public final class FileSource: BodySource, @unchecked Sendable {
     deinit { close(fd) }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> BodyRead {
-        let want = Int(min(Int64(buffer.count), length - offset))
-        guard want > 0 else { return .end }
-        var n: Int
-        repeat { n = pread(fd, buffer.baseAddress!, want, off_t(offset)) } while n < 0 && errno == EINTR
-        // A file that shrank under us, or a read error: never send fewer bytes than announced.
-        guard n > 0 else { return .failed }
-        offset += Int64(n)
-        return .bytes(n)
+        // A file that shrank under us, or a read error, fails: never fewer bytes than announced.
+        let answer = FileIO.read(fd, into: buffer, count: Int(min(Int64(buffer.count), length - offset)), at: offset)
+        if case .bytes(let n) = answer { offset += Int64(n) }
+        return answer
     }
 
     public func rewind() { offset = 0 }

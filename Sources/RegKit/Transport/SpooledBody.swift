@@ -31,15 +31,10 @@ public final class SpooledBody: BodySink, BodySource, @unchecked Sendable {
     deinit { close(fd) }
 
     public func write(_ bytes: UnsafeRawBufferPointer) -> BodyWrite {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(written) + off_t(done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                return .refused
-            }
-            done += n
+        let code = FileIO.write(fd, bytes, at: written)
+        guard code == 0 else {
+            failure = code
+            return .refused
         }
         written += Int64(bytes.count)
         return .accepted
@@ -54,13 +49,9 @@ public final class SpooledBody: BodySink, BodySource, @unchecked Sendable {
     public var length: Int64 { written }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> BodyRead {
-        let want = Int(min(Int64(buffer.count), written - offset))
-        guard want > 0 else { return .end }
-        var n: Int
-        repeat { n = pread(fd, buffer.baseAddress!, want, off_t(offset)) } while n < 0 && errno == EINTR
-        guard n > 0 else { return .failed }
-        offset += Int64(n)
-        return .bytes(n)
+        let answer = FileIO.read(fd, into: buffer, count: Int(min(Int64(buffer.count), written - offset)), at: offset)
+        if case .bytes(let n) = answer { offset += Int64(n) }
+        return answer
     }
 
     public func rewind() { offset = 0 }
