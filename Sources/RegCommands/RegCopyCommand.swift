@@ -5,11 +5,12 @@ import RegKit
 public struct RegCopyCommand: RegTool {
     public static let configuration = CommandConfiguration(
         commandName: "reg-copy",
-        abstract: "Copy whole images (every platform, attestation and blob) from registry to registry, streaming.",
+        abstract: "Copy whole images (every platform and blob an index lists) from registry to registry, streaming.",
         discussion: """
             reg-copy DEST copies each input record's image to the registry DEST, under the same \
             repository name unless --strip-prefix, --prefix or --rename (applied in that order) \
-            say otherwise. DEST may be REGISTRY/REPO[:TAG] for a single image. reg-copy SRC DEST \
+            say otherwise. DEST may be REGISTRY/REPO[:TAG] for a single image: every record goes to \
+            that repository (and tag), and a second image for one tag is an error. reg-copy SRC DEST \
             copies one reference, as skopeo and crane take it.
 
             A record with a tag copies the tag; with a digest too (reg-manifest output), that \
@@ -29,8 +30,8 @@ public struct RegCopyCommand: RegTool {
 
             Examples:
               reg-copy 127.0.0.1:5000/team/app:1.0 127.0.0.1:5001/team/app:1.0
-              reg-ls src | reg-tags | reg-select --repo 'team/*' | reg-copy dst
-              reg-ls src | reg-diff dst | reg-copy dst
+              reg-ls src.example | reg-tags | reg-select --repo 'team/*' | reg-copy dst.example
+              reg-ls src.example | reg-diff dst.example | reg-copy dst.example
             """,
         version: RegVersion.current)
 
@@ -63,12 +64,17 @@ public struct RegCopyCommand: RegTool {
 
     public func run() async throws {
         let sources = references.dropLast().map { $0 }
-        let destination = try ImageReference(parsing: references.last!)
+        let destination: ImageReference
         let mapping: RepositoryMapping
         do {
+            destination = try ImageReference(parsing: references.last!)
             mapping = try RepositoryMapping(stripPrefix: stripPrefix, prefix: prefix, rename: rename)
         } catch {
             throw ValidationError("\(error)")
+        }
+        if destination.digest != nil {
+            throw ValidationError(
+                "\(references.last!): a digest is what content hashes to, not a place to copy to: write REGISTRY/REPO[:TAG].")
         }
         let (context, input) = try recordSource(arguments: sources, flags: flags, tool: "reg-copy")
         let options = CopyImages.Options(destination: destination, mapping: mapping, dryRun: dryRun)

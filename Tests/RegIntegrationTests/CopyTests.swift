@@ -108,6 +108,24 @@ struct CopyTests {
         #expect(single.status == 0, "\(single)")
         #expect(try Self.digest(a, "other/name:2.0") == Self.digest(a, "team/app:1.0"))
 
+        // One destination tag takes one image; a second is an error, the first is copied.
+        try InventoryTests.seed(a, ["\(a.registry)/team/app:2.0", "--salt", "two"])
+        let two = ["1.0", "2.0"].map { #"{"registry":"\#(a.registry)","repo":"team/app","tag":"\#($0)"}"# }
+        let crowded = try reg("reg-copy", ["\(a.registry)/one/tag:x"], stdin: two.joined(separator: "\n") + "\n")
+        #expect(crowded.status == 1, "\(crowded)")
+        #expect(crowded.records.last?["error"] as? String != nil)
+        #expect(crowded.stderr.contains("names one image"), "\(crowded.stderr)")
+
+        // By digest alone: copied, then found on the next run.
+        let digest = try Self.digest(a, "team/app:2.0")
+        for expected in ["copied", "exists"] {
+            let byDigest = try reg("reg-copy", ["\(a.registry)/team/app@\(digest)", "\(a.registry)/pinned/app"])
+            #expect(byDigest.records.first?["status"] as? String == expected, "\(byDigest)")
+            #expect(byDigest.records.first?["dest"] as? String == "\(a.registry)/pinned/app@\(digest)")
+        }
+        let toDigest = try reg("reg-copy", ["\(a.registry)/team/app:1.0", "\(a.registry)/x/y@\(digest)"])
+        #expect(toDigest.status == 2, "\(toDigest)")
+
         let bad = try reg("reg-copy", ["--rename", "team", a.registry], stdin: "")
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("s/REGEX/REPLACEMENT/"), "\(bad)")

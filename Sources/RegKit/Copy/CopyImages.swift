@@ -1,3 +1,5 @@
+import Synchronization
+
 /// `reg-copy`: copies the images the records name to a destination registry, whole (every
 /// platform, attestation and blob), through the one ``ImageCopier``.
 ///
@@ -25,6 +27,8 @@ public struct CopyImages: Sendable {
     }
 
     public let options: Options
+    /// With a destination tag: the one source image it may take.
+    private let claimed = FirstClaim()
 
     public init(options: Options) { self.options = options }
 
@@ -92,6 +96,12 @@ public struct CopyImages: Sendable {
         _ context: ToolContext
     ) async throws -> Record {
         let destination = options.destination
+        if destination.tag != nil {
+            let image = "\(registry.name)/\(repo)@\(digest?.description ?? tag ?? "")"
+            guard claimed.claim(image) else {
+                throw CopyError.singleDestination(destination.description, record: record.displayName)
+            }
+        }
         let targetRepo = destination.repo ?? options.mapping.map(repo)
         let targetTag = destination.tag ?? (destination.digest == nil ? tag : nil)
         let outcome = try await copier.copy(
@@ -108,5 +118,18 @@ public struct CopyImages: Sendable {
         out["blobsMounted"] = .int(Int64(outcome.blobsMounted))
         out["blobsSkipped"] = .int(Int64(outcome.blobsSkipped))
         return out
+    }
+}
+
+/// The first value offered, kept: later offers of another value are refused.
+private final class FirstClaim: Sendable {
+    private let first = Mutex<String?>(nil)
+
+    /// True when `value` is the first value offered, or equal to it.
+    func claim(_ value: String) -> Bool {
+        first.withLock { first in
+            if first == nil { first = value }
+            return first == value
+        }
     }
 }

@@ -48,12 +48,16 @@ public final class ImageCopier: Sendable {
         from source: any ImageSource, repo: String, reference: String, to targetRepo: String, tag: String?,
         known: Digest? = nil, mountFromSource: Bool = false, dryRun: Bool = false
     ) async throws -> Outcome {
+        // Copied already: the tag (or, copying by digest, the digest) is there with this digest.
         var present: Digest?
-        if let tag { present = try await target.manifestDigest(targetRepo, reference: tag) }
+        if let probe = tag ?? known?.description { present = try await target.manifestDigest(targetRepo, reference: probe) }
         if let known, present == known { return Outcome(status: .exists, digest: known) }
         let graph = try await ImageWalk(source: source).graph(repo, reference: reference)
         let root = graph.root
-        if tag != nil, present == root.digest { return Outcome(status: .exists, digest: root.digest) }
+        if tag == nil && known == nil {
+            present = try await target.manifestDigest(targetRepo, reference: root.digest.description)
+        }
+        if present == root.digest { return Outcome(status: .exists, digest: root.digest) }
         if dryRun { return try await plan(graph, to: targetRepo) }
         let lender = mountFromSource && repo != targetRepo ? repo : nil
         let moved = try await Concurrently.tryMap(graph.blobs) { descriptor in
