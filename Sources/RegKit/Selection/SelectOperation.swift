@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Runs a ``Selection`` over a stream of records: reads lines from a descriptor, writes the
 /// records that pass, and reports malformed lines and records that cannot be decided.
 ///
@@ -39,7 +33,7 @@ public struct SelectOperation {
     public func run(fd: Int32 = 0, name: String = "stdin") {
         var buffer: SelectionBuffer<String>? =
             selection.needsWholeInput ? SelectionBuffer(selection: selection, now: now) : nil
-        var reader = ChunkedLineReader(fd: fd)
+        let reader = LineReader(fd: fd)
         var more = true
         while more {
             do {
@@ -74,10 +68,6 @@ public struct SelectOperation {
     private func decode(
         _ bytes: UnsafeBufferPointer<UInt8>, number: Int, name: String
     ) -> (text: String, record: Record)? {
-        var bytes = bytes
-        if number == 1 && bytes.starts(with: LineReader.byteOrderMark) {
-            bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3))
-        }
         if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return nil }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             diagnostics.error("\(name):\(number): not valid UTF-8; line skipped")
@@ -89,58 +79,5 @@ public struct SelectOperation {
             diagnostics.error("\(name):\(number): \(error); line skipped")
             return nil
         }
-    }
-}
-
-/// Splits input into lines one `read(2)` at a time, so that the caller can act between reads.
-private struct ChunkedLineReader {
-    let fd: Int32
-    private var buffer: [UInt8] = []
-    private var lineNumber = 0
-    private static let chunk = 1 << 18
-
-    init(fd: Int32) {
-        self.fd = fd
-        buffer.reserveCapacity(2 * ChunkedLineReader.chunk)
-    }
-
-    /// Reads once and hands over every line completed by what was read, without its `\n` or `\r\n`,
-    /// with its number counting from 1. At the end of input, the last line if it has no newline.
-    /// - Returns: false at the end of input.
-    /// - Throws: ``LineReaderError`` when `read(2)` fails.
-    mutating func readChunk(_ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) throws -> Bool {
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: ChunkedLineReader.chunk))
-        var n: Int
-        repeat {
-            n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, ChunkedLineReader.chunk) }
-        } while n < 0 && errno == EINTR
-        let failure = errno
-        buffer.removeSubrange((old + max(n, 0))...)
-        if n < 0 { throw LineReaderError.readFailed(errno: failure) }
-        let atEnd = n == 0
-        var consumed = 0
-        var number = lineNumber
-        buffer.withUnsafeBufferPointer { all in
-            var start = 0
-            var scanFrom = old
-            while let newline = all[scanFrom...].firstIndex(of: UInt8(ascii: "\n")) {
-                var end = newline
-                if end > start && all[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                number += 1
-                body(UnsafeBufferPointer(rebasing: all[start..<end]), number)
-                start = newline + 1
-                scanFrom = start
-            }
-            if atEnd && start < all.count {
-                number += 1
-                body(UnsafeBufferPointer(rebasing: all[start...]), number)
-                start = all.count
-            }
-            consumed = start
-        }
-        lineNumber = number
-        buffer.removeSubrange(0..<consumed)
-        return !atEnd
     }
 }
