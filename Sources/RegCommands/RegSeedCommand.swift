@@ -60,7 +60,7 @@ public struct RegSeedCommand: RegTool {
             throw ValidationError("--repos and --tags take positive numbers (tags at most 10000).")
         }
         _ = try parsedPlatforms()
-        if let newest, RFC3339.parse(newest) == nil {
+        if let newest, Timestamp(rfc3339: newest) == nil {
             throw ValidationError("--newest \(newest): not an RFC 3339 time such as 2024-05-01T12:00:00Z.")
         }
     }
@@ -79,7 +79,7 @@ public struct RegSeedCommand: RegTool {
         let context = try flags.context(tool: "reg-seed")
         let reference = try ImageReference(parsing: target)
         var builder = ImageBuilder(format: ImageBuilder.Format(rawValue: format)!, platforms: try parsedPlatforms())
-        if let newest, let date = RFC3339.parse(newest) { builder.created = date }
+        if let newest, let time = Timestamp(rfc3339: newest) { builder.created = time }
         if let repo = reference.repo {
             let tag = reference.tag ?? "latest"
             let image = builder.build(seed: SeedImages.seed(repo: repo, tag: tag, salt: salt))
@@ -90,7 +90,7 @@ public struct RegSeedCommand: RegTool {
                 record.digest = digest.description
                 record.mediaType = image.mediaType
                 record.size = Int64(image.manifest.count)
-                record.created = RFC3339.format(builder.created)
+                record.created = builder.created.description
                 context.emit([record])
             } catch {
                 context.diagnostics.error("\(reference): \(error)", status: 2)

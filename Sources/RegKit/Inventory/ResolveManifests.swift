@@ -124,7 +124,7 @@ public struct ResolveManifests: Sendable {
 
     /// Compares RFC 3339 times; falls back to text order when one does not parse.
     static func isLater(_ a: String, than b: String) -> Bool {
-        guard let x = RFC3339.parse(a), let y = RFC3339.parse(b) else { return a > b }
+        guard let x = Timestamp(rfc3339: a), let y = Timestamp(rfc3339: b) else { return a > b }
         return x > y
     }
 

@@ -49,7 +49,7 @@ public struct SeedImages: Sendable {
         await OrderedStream.run(RecordSource.records(jobs), window: context.window) { record in
             var builder = base
             let index = Self.tagIndex(record.tag ?? "")
-            builder.created = base.created.addingTimeInterval(-86_400 * Double(index))
+            builder.created = base.created.subtracting(seconds: 86_400 * Int64(index))
             let image = builder.build(seed: SeedImages.seed(repo: record.repo ?? "", tag: record.tag ?? "", salt: salt))
             do {
                 let digest = try await copier.copy(
@@ -59,7 +59,7 @@ public struct SeedImages: Sendable {
                 pushed.digest = digest.description
                 pushed.mediaType = image.mediaType
                 pushed.size = Int64(image.manifest.count)
-                pushed.created = RFC3339.format(builder.created)
+                pushed.created = builder.created.description
                 return [pushed]
             } catch {
                 return [context.failed(record, error)]
