@@ -79,7 +79,7 @@ public struct CompareRegistries: Sendable {
                 do {
                     let differences = try await compare(inventory, with: target, diagnostics)
                     for record in differences {
-                        if let kind = record["diff"]?.stringValue.flatMap(Kind.init) { counts[kind, default: 0] += 1 }
+                        if let kind = record[Record.Field.diff]?.stringValue.flatMap(Kind.init) { counts[kind, default: 0] += 1 }
                     }
                     context.emit(differences)
                 } catch {
@@ -151,7 +151,7 @@ public struct CompareRegistries: Sendable {
                 return difference(tag.record, .missing, target)
             case .present(digest: let found?) where found != expected:
                 var record = difference(tag.record, .changed, target)
-                record["found"] = .string(found)
+                record[Record.Field.found] = .string(found)
                 return record
             case .present:
                 return nil  // the same digest, or a snapshot that does not know it
@@ -171,8 +171,8 @@ public struct CompareRegistries: Sendable {
 
     private func difference(_ record: Record, _ kind: Kind, _ target: any DiffTarget) -> Record {
         var record = record
-        record["diff"] = .string(kind.rawValue)
-        record["target"] = .string(target.name)
+        record[Record.Field.diff] = .string(kind.rawValue)
+        record[Record.Field.target] = .string(target.name)
         return record
     }
 }

@@ -30,8 +30,8 @@ public struct ResolveManifests: Sendable {
     static func fetch(_ record: Record, client: RegistryClient, body: Bool) async throws -> (head: ManifestHead, body: Data?) {
         let registry = try record.registryAddress()
         let repo = try record.repository()
-        let tag = try record.stringField("tag")
-        let digest = try record.stringField("digest")
+        let tag = try record.stringField(Record.Field.tag)
+        let digest = try record.stringField(Record.Field.digest)
         guard var reference = tag ?? digest else {
             throw RecordFieldError.missing("tag or digest", in: record, hint: "pipe through reg-tags first")
         }
@@ -39,7 +39,7 @@ public struct ResolveManifests: Sendable {
         if let tag, let digest {
             guard let parsed = Digest(digest) else { throw RecordFieldError.invalidDigest(digest, in: record) }
             pinned = parsed
-            if let index = try record.stringField("index").flatMap(Digest.init) {
+            if let index = try record.stringField(Record.Field.index).flatMap(Digest.init) {
                 let head = try await client.head(registry, repo: repo, reference: tag)
                 guard head.digest == index else {
                     throw RegistryError.tagMoved(
@@ -95,12 +95,12 @@ public struct ResolveManifests: Sendable {
             var newest: String?
             for entry in entries {
                 var child = resolved
-                child["platforms"] = nil
+                child.platforms = nil
                 child.digest = entry.digest.description
                 child.mediaType = entry.mediaType
                 child.size = entry.size
                 child.platform = entry.platform?.description
-                child["index"] = .string(root.digest.description)
+                child.index = root.digest.description
                 if options.config, let node = nodes[entry.digest] {
                     let created = try await created(of: node, repo, source)
                     child.created = created

@@ -74,8 +74,8 @@ extension Record {
     /// The registry this record names.
     /// - Throws: ``RecordFieldError`` when the field is missing or not a string, ``ReferenceError`` when it is invalid.
     public func registryAddress() throws -> RegistryAddress {
-        guard let registry = try stringField("registry") else {
-            throw RecordFieldError.missing("registry", in: self, hint: "records come from reg-ls or reg-tags")
+        guard let registry = try stringField(Field.registry) else {
+            throw RecordFieldError.missing(Field.registry, in: self, hint: "records come from reg-ls or reg-tags")
         }
         return try RegistryAddress(registry)
     }
@@ -83,8 +83,8 @@ extension Record {
     /// The repository this record names.
     /// - Throws: ``RecordFieldError`` when the field is missing or not a string.
     public func repository() throws -> String {
-        guard let repo = try stringField("repo") else {
-            throw RecordFieldError.missing("repo", in: self, hint: "records come from reg-ls or reg-tags")
+        guard let repo = try stringField(Field.repo) else {
+            throw RecordFieldError.missing(Field.repo, in: self, hint: "records come from reg-ls or reg-tags")
         }
         return repo
     }
