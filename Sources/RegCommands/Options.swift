@@ -101,13 +101,15 @@ public struct RegistryFlags: ParsableArguments {
 
     public init() {}
 
-    /// Builds the run's context; reads the password from `input` when asked to.
-    func context(tool: String, diagnostics: Diagnostics? = nil, input: RecordInput? = nil) throws -> ToolContext {
+    /// Builds the run's context; reads the password from standard input when asked to, before
+    /// the records of `input` (which then come from standard input too).
+    func context(tool: String, diagnostics: Diagnostics? = nil, input: ToolInput = .records([])) throws -> ToolContext {
         ignoreBrokenPipeSignal()
         let diagnostics = diagnostics ?? Diagnostics(tool: tool, level: report.level)
         var explicit: Credentials?
         if credentials.passwordStdin, let username = credentials.username {
-            let reader = input ?? RecordInput(diagnostics: diagnostics)
+            let reader: RecordInput
+            if case .lines(let lines) = input { reader = lines } else { reader = RecordInput(diagnostics: diagnostics) }
             guard let password = reader.rawLine(), !password.isEmpty else {
                 throw ValidationError("--password-stdin: standard input holds no password.")
             }
@@ -120,7 +122,7 @@ public struct RegistryFlags: ParsableArguments {
                 tls: tls.options, retry: RetryPolicy(retries: transfer.retries), jobs: transfer.jobs, timeout: transfer.timeout),
             credentials: store,
             log: { [diagnostics] line in diagnostics.verbose(line) })
-        return ToolContext(client: client, diagnostics: diagnostics)
+        return ToolContext(client: client, diagnostics: diagnostics, input: input)
     }
 }
 
@@ -143,23 +145,24 @@ func parseReferences(_ arguments: [String]) throws -> [ImageReference] {
     }
 }
 
-/// Reference arguments, or else the records on standard input, as DESIGN.md says.
+/// The run's context with reference arguments as its input, or else the records on standard
+/// input, as DESIGN.md says.
 /// - Throws: ``ValidationError`` when there are no arguments and standard input is a terminal.
-func recordSource(arguments: [String], flags: RegistryFlags, tool: String) throws -> (
-    ToolContext, any AsyncSequence<Record, Never> & Sendable
-) {
+func recordContext(arguments: [String], flags: RegistryFlags, tool: String) throws -> ToolContext {
     let references = try parseReferences(arguments)
-    if !references.isEmpty {
-        let context = try flags.context(tool: tool)
-        return (context, RecordSource.records(for: references))
+    if !references.isEmpty { return try flags.context(tool: tool, input: .references(references)) }
+    return try stdinContext(flags: flags, tool: tool) {
+        "Give references as arguments, or pipe records in (reg-ls REGISTRY | \(tool))."
     }
-    guard isatty(0) == 0 || flags.credentials.passwordStdin else {
-        throw ValidationError("Give references as arguments, or pipe records in (reg-ls REGISTRY | \(tool)).")
-    }
+}
+
+/// The run's context with the records on standard input as its input.
+/// - Parameter usage: what to say when standard input is a terminal.
+/// - Throws: ``ValidationError`` with `usage` when standard input is a terminal.
+func stdinContext(flags: RegistryFlags, tool: String, usage: () -> String) throws -> ToolContext {
+    guard isatty(0) == 0 || flags.credentials.passwordStdin else { throw ValidationError(usage()) }
     let diagnostics = Diagnostics(tool: tool, level: flags.report.level)
-    let input = RecordInput(diagnostics: diagnostics)
-    let context = try flags.context(tool: tool, diagnostics: diagnostics, input: input)
-    return (context, input.stream())
+    return try flags.context(tool: tool, diagnostics: diagnostics, input: .lines(RecordInput(diagnostics: diagnostics)))
 }
 
 extension ToolContext {

@@ -77,28 +77,12 @@ public struct RegSeedCommand: RegTool {
 
     public func run() async throws {
         let context = try flags.context(tool: "reg-seed")
-        let reference = try ImageReference(parsing: target)
         var builder = ImageBuilder(format: ImageBuilder.Format(rawValue: format)!, platforms: try parsedPlatforms())
         if let newest, let time = Timestamp(rfc3339: newest) { builder.created = time }
-        if let repo = reference.repo {
-            let tag = reference.tag ?? "latest"
-            let image = builder.build(seed: SeedImages.seed(repo: repo, tag: tag, salt: salt))
-            do {
-                let digest = try await SeedImages.push(image, to: reference.registry, repo: repo, tag: tag, context)
-                var record = Record(reference: reference)
-                record.tag = tag
-                record.digest = digest.description
-                record.mediaType = image.mediaType
-                record.size = Int64(image.manifest.count)
-                record.created = builder.created.description
-                context.emit([record])
-            } catch {
-                context.diagnostics.error("\(reference): \(error)", status: 2)
-            }
-        } else {
-            await SeedImages(repositories: repos, tags: tags, prefix: prefix, salt: salt, builder: builder).run(
-                reference.registry, context)
-        }
+        let seed = SeedImages(
+            target: try ImageReference(parsing: target), repositories: repos, tags: tags, prefix: prefix, salt: salt,
+            builder: builder)
+        await seed.run(context)
         try context.finish()
     }
 }

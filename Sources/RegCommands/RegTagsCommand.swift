@@ -29,8 +29,8 @@ public struct RegTagsCommand: RegTool {
     public func validate() throws { _ = try parseReferences(references) }
 
     public func run() async throws {
-        let (context, input) = try recordSource(arguments: references, flags: flags, tool: "reg-tags")
-        await ListTags().run(input, context)
+        let context = try recordContext(arguments: references, flags: flags, tool: "reg-tags")
+        await ListTags().run(context)
         try context.finish()
     }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// indexes), and only then is anything deleted, indexes before the manifests they list.
 /// Each record comes out with `status`: `deleted`, `would-delete` (dry run),
 /// `kept` (with `reason`) or `absent` (already gone, so re-runs converge).
-public struct RemoveManifests: Sendable {
+public struct RemoveManifests: RecordOperation {
     public struct Options: Sendable {
         public var dryRun = false
         public var force = false
@@ -25,8 +25,14 @@ public struct RemoveManifests: Sendable {
     }
 
     public let options: Options
+    /// A signal during the deletions stops new ones; the records not deleted say so. Before
+    /// the deletions a signal ends the process (nothing was changed).
+    public let interruption: Interruption?
 
-    public init(options: Options) { self.options = options }
+    public init(options: Options, interruption: Interruption? = nil) {
+        self.options = options
+        self.interruption = interruption
+    }
 
     /// A record after resolution: finished, or a manifest to decide on.
     enum Resolution: Sendable {
@@ -34,11 +40,10 @@ public struct RemoveManifests: Sendable {
         case target(Record, RegistryAddress, RemovalPlan.Target)
     }
 
-    /// Deletes what `records` select and writes each record with its outcome, in input order,
-    /// as soon as it and every record before it are decided.
-    /// - Parameter interruption: a signal during the deletions stops new ones; the records not
-    ///   deleted say so. Before the deletions a signal ends the process (nothing was changed).
-    public func run(_ records: [Record], _ context: ToolContext, interruption: Interruption? = nil) async {
+    /// Reads the whole input, deletes what its records select and writes each record with its
+    /// outcome, in input order, as soon as it and every record before it are decided.
+    public func run(_ context: ToolContext) async {
+        let records = await context.input.all()
         let diagnostics = context.diagnostics
         diagnostics.progress("resolving \(records.count) records")
         let reporter = Reporter(context: context)
