@@ -1,6 +1,6 @@
 public import ArgumentParser
 import Foundation
-import RegKit
+package import RegKit
 
 /// How to reach registries over HTTPS: the same flags as curl.
 public struct TLSFlags: ParsableArguments {
@@ -95,7 +95,7 @@ public struct ReportFlags: ParsableArguments {
 /// Everything a networked tool shares: TLS, credentials, transfer and report flags.
 public struct RegistryFlags: ParsableArguments {
     @OptionGroup(title: "TLS") var tls: TLSFlags
-    @OptionGroup(title: "Credentials") var credentials: CredentialFlags
+    @OptionGroup(title: "Credentials") package var credentials: CredentialFlags
     @OptionGroup(title: "Transfer") var transfer: TransferFlags
     @OptionGroup(title: "Reporting") var report: ReportFlags
 
@@ -103,7 +103,7 @@ public struct RegistryFlags: ParsableArguments {
 
     /// Builds the run's context; reads the password from standard input when asked to, before
     /// the records of `input` (which then come from standard input too).
-    func context(tool: String, diagnostics: Diagnostics? = nil, input: ToolInput = .records([])) throws -> ToolContext {
+    package func context(tool: String, diagnostics: Diagnostics? = nil, input: ToolInput = .records([])) throws -> ToolContext {
         ignoreBrokenPipeSignal()
         let diagnostics = diagnostics ?? Diagnostics(tool: tool, level: report.level)
         var explicit: Credentials?
@@ -131,7 +131,7 @@ public struct ImageReferenceArguments: ParsableArguments {
     @Argument(
         help: ArgumentHelp(
             "REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST. Without them, records are read from standard input.", valueName: "ref"))
-    var references: [String] = []
+    package var references: [String] = []
 
     public init() {}
 
@@ -139,7 +139,7 @@ public struct ImageReferenceArguments: ParsableArguments {
 }
 
 /// Parses reference arguments, naming the one that is wrong.
-func parseReferences(_ arguments: [String]) throws -> [ImageReference] {
+package func parseReferences(_ arguments: [String]) throws -> [ImageReference] {
     try arguments.map { argument in
         do { return try ImageReference(parsing: argument) } catch { throw ValidationError("\(error)") }
     }
@@ -148,7 +148,7 @@ func parseReferences(_ arguments: [String]) throws -> [ImageReference] {
 /// The run's context with reference arguments as its input, or else the records on standard
 /// input, as DESIGN.md says.
 /// - Throws: ``ValidationError`` when there are no arguments and standard input is a terminal.
-func recordContext(arguments: [String], flags: RegistryFlags, tool: String) throws -> ToolContext {
+package func recordContext(arguments: [String], flags: RegistryFlags, tool: String) throws -> ToolContext {
     let references = try parseReferences(arguments)
     if !references.isEmpty { return try flags.context(tool: tool, input: .references(references)) }
     return try stdinContext(flags: flags, tool: tool) {
@@ -159,7 +159,7 @@ func recordContext(arguments: [String], flags: RegistryFlags, tool: String) thro
 /// The run's context with the records on standard input as its input.
 /// - Parameter usage: what to say when standard input is a terminal.
 /// - Throws: ``ValidationError`` with `usage` when standard input is a terminal.
-func stdinContext(flags: RegistryFlags, tool: String, usage: () -> String) throws -> ToolContext {
+package func stdinContext(flags: RegistryFlags, tool: String, usage: () -> String) throws -> ToolContext {
     guard isatty(0) == 0 || flags.credentials.passwordStdin else { throw ValidationError(usage()) }
     let diagnostics = Diagnostics(tool: tool, level: flags.report.level)
     return try flags.context(tool: tool, diagnostics: diagnostics, input: .lines(RecordInput(diagnostics: diagnostics)))
@@ -167,7 +167,7 @@ func stdinContext(flags: RegistryFlags, tool: String, usage: () -> String) throw
 
 extension ToolContext {
     /// Flushes output and ends the command with the run's exit status.
-    func finish() throws {
+    package func finish() throws {
         output.flush()
         if diagnostics.exitStatus != 0 { throw ExitCode(diagnostics.exitStatus) }
     }

@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import RegCommands
 import RegKit
 
 /// `reg-tags [REF...]`: one record per tag.

@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import RegCommands
 import RegKit
 
 /// `reg-manifest [REF...]`: resolve tags and digests to manifests.

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+public import RegCommands
 import RegKit
 
 /// `reg-diff TARGET...`: are these registries serving the same images?

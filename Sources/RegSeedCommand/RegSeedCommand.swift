@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+public import RegCommands
 import RegKit
 
 /// `reg-seed`: push generated images, for the demo, the tests and the benchmarks.
