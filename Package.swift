@@ -7,12 +7,27 @@ let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
-let tools = ["reg-ls", "reg-tags", "reg-manifest", "reg-diff", "reg-select", "reg-rm", "reg-copy", "reg-seed"]
+/// Each tool: its executable, and the module that holds its command. A command module depends on
+/// what that tool alone needs (reg-probe's HTTP server, say), so no other tool builds it; what
+/// every command shares (option groups, `RegTool`) is `RegCommands`. As SwiftPM splits its own
+/// command modules.
+let tools: [(name: String, command: String, dependencies: [Target.Dependency])] = [
+    ("reg-ls", "RegLsCommand", []),
+    ("reg-tags", "RegTagsCommand", []),
+    ("reg-manifest", "RegManifestCommand", []),
+    ("reg-diff", "RegDiffCommand", []),
+    ("reg-select", "RegSelectCommand", []),
+    ("reg-rm", "RegRmCommand", []),
+    ("reg-copy", "RegCopyCommand", []),
+    ("reg-seed", "RegSeedCommand", []),
+]
+
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
     name: "reg",
     platforms: [.macOS(.v13)],
-    products: tools.map { .executable(name: $0, targets: [$0]) },
+    products: tools.map { .executable(name: $0.name, targets: [$0.name]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -33,7 +48,7 @@ let package = Package(
             swiftSettings: upcoming),
         .target(
             name: "RegCommands",
-            dependencies: ["RegKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["RegKit", argumentParser],
             swiftSettings: upcoming),
         .testTarget(
             name: "RegKitTests",
@@ -44,10 +59,17 @@ let package = Package(
             dependencies: ["RegKit"],
             exclude: ["Support/token-issuer.py"],
             swiftSettings: upcoming),
-    ] + tools.map { tool in
-        .executableTarget(
-            name: tool,
-            dependencies: ["RegCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Sources/\(tool)", swiftSettings: upcoming)
-    }
+    ]
+        + tools.map { tool in
+            .target(
+                name: tool.command,
+                dependencies: ["RegCommands", "RegKit", argumentParser] + tool.dependencies,
+                swiftSettings: upcoming)
+        }
+        + tools.map { tool in
+            .executableTarget(
+                name: tool.name,
+                dependencies: [.target(name: tool.command), "RegCommands"],
+                path: "Sources/\(tool.name)", swiftSettings: upcoming)
+        }
 )

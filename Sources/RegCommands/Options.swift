@@ -1,6 +1,6 @@
 public import ArgumentParser
 import Foundation
-import RegKit
+package import RegKit
 
 /// How to reach registries over HTTPS: the same flags as curl.
 public struct TLSFlags: ParsableArguments {
@@ -95,19 +95,21 @@ public struct ReportFlags: ParsableArguments {
 /// Everything a networked tool shares: TLS, credentials, transfer and report flags.
 public struct RegistryFlags: ParsableArguments {
     @OptionGroup(title: "TLS") var tls: TLSFlags
-    @OptionGroup(title: "Credentials") var credentials: CredentialFlags
+    @OptionGroup(title: "Credentials") package var credentials: CredentialFlags
     @OptionGroup(title: "Transfer") var transfer: TransferFlags
     @OptionGroup(title: "Reporting") var report: ReportFlags
 
     public init() {}
 
-    /// Builds the run's context; reads the password from `input` when asked to.
-    func context(tool: String, diagnostics: Diagnostics? = nil, input: RecordInput? = nil) throws -> ToolContext {
+    /// Builds the run's context; reads the password from standard input when asked to, before
+    /// the records of `input` (which then come from standard input too).
+    package func context(tool: String, diagnostics: Diagnostics? = nil, input: ToolInput = .records([])) throws -> ToolContext {
         ignoreBrokenPipeSignal()
         let diagnostics = diagnostics ?? Diagnostics(tool: tool, level: report.level)
         var explicit: Credentials?
         if credentials.passwordStdin, let username = credentials.username {
-            let reader = input ?? RecordInput(diagnostics: diagnostics)
+            let reader: RecordInput
+            if case .lines(let lines) = input { reader = lines } else { reader = RecordInput(diagnostics: diagnostics) }
             guard let password = reader.rawLine(), !password.isEmpty else {
                 throw ValidationError("--password-stdin: standard input holds no password.")
             }
@@ -120,7 +122,7 @@ public struct RegistryFlags: ParsableArguments {
                 tls: tls.options, retry: RetryPolicy(retries: transfer.retries), jobs: transfer.jobs, timeout: transfer.timeout),
             credentials: store,
             log: { [diagnostics] line in diagnostics.verbose(line) })
-        return ToolContext(client: client, diagnostics: diagnostics)
+        return ToolContext(client: client, diagnostics: diagnostics, input: input)
     }
 }
 
@@ -130,7 +132,7 @@ public struct ImageReferenceArguments: ParsableArguments {
         help: ArgumentHelp(
             "REGISTRY/REPO:TAG or REGISTRY/REPO@DIGEST, or a Docker Hub name (alpine:3.20). Without them, records are read from standard input.",
             valueName: "ref"))
-    var references: [String] = []
+    package var references: [String] = []
 
     public init() {}
 
@@ -138,34 +140,35 @@ public struct ImageReferenceArguments: ParsableArguments {
 }
 
 /// Parses reference arguments, naming the one that is wrong.
-func parseReferences(_ arguments: [String]) throws -> [ImageReference] {
+package func parseReferences(_ arguments: [String]) throws -> [ImageReference] {
     try arguments.map { argument in
         do { return try ImageReference(parsing: argument) } catch { throw ValidationError("\(error)") }
     }
 }
 
-/// Reference arguments, or else the records on standard input, as DESIGN.md says.
+/// The run's context with reference arguments as its input, or else the records on standard
+/// input, as DESIGN.md says.
 /// - Throws: ``ValidationError`` when there are no arguments and standard input is a terminal.
-func recordSource(arguments: [String], flags: RegistryFlags, tool: String) throws -> (
-    ToolContext, any AsyncSequence<Record, Never> & Sendable
-) {
+package func recordContext(arguments: [String], flags: RegistryFlags, tool: String) throws -> ToolContext {
     let references = try parseReferences(arguments)
-    if !references.isEmpty {
-        let context = try flags.context(tool: tool)
-        return (context, RecordSource.records(for: references))
+    if !references.isEmpty { return try flags.context(tool: tool, input: .references(references)) }
+    return try stdinContext(flags: flags, tool: tool) {
+        "Give references as arguments, or pipe records in (reg-ls REGISTRY | \(tool))."
     }
-    guard isatty(0) == 0 || flags.credentials.passwordStdin else {
-        throw ValidationError("Give references as arguments, or pipe records in (reg-ls REGISTRY | \(tool)).")
-    }
+}
+
+/// The run's context with the records on standard input as its input.
+/// - Parameter usage: what to say when standard input is a terminal.
+/// - Throws: ``ValidationError`` with `usage` when standard input is a terminal.
+package func stdinContext(flags: RegistryFlags, tool: String, usage: () -> String) throws -> ToolContext {
+    guard isatty(0) == 0 || flags.credentials.passwordStdin else { throw ValidationError(usage()) }
     let diagnostics = Diagnostics(tool: tool, level: flags.report.level)
-    let input = RecordInput(diagnostics: diagnostics)
-    let context = try flags.context(tool: tool, diagnostics: diagnostics, input: input)
-    return (context, input.stream())
+    return try flags.context(tool: tool, diagnostics: diagnostics, input: .lines(RecordInput(diagnostics: diagnostics)))
 }
 
 extension ToolContext {
     /// Flushes output and ends the command with the run's exit status.
-    func finish() throws {
+    package func finish() throws {
         output.flush()
         if diagnostics.exitStatus != 0 { throw ExitCode(diagnostics.exitStatus) }
     }

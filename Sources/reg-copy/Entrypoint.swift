@@ -1,5 +1,5 @@
-import ArgumentParser
 import RegCommands
+import RegCopyCommand
 
 @main
 struct Entrypoint {

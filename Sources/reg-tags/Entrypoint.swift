@@ -1,5 +1,5 @@
-import ArgumentParser
 import RegCommands
+import RegTagsCommand
 
 @main
 struct Entrypoint {

@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// Each record comes out with `status` (`copied`, `exists`, `would-copy`), `dest`, `digest`,
 /// `bytes` moved and the blob counts; one that failed carries `error` and the run goes on.
-public struct CopyImages: Sendable {
+public struct CopyImages: RecordOperation {
     public struct Options: Sendable {
         /// The registry, or one repository (and tag) for a single image.
         public var destination: ImageReference
@@ -32,18 +32,18 @@ public struct CopyImages: Sendable {
 
     public init(options: Options) { self.options = options }
 
-    public func run<Input: AsyncSequence & Sendable>(_ input: Input, _ context: ToolContext) async where Input.Element == Record {
+    public func run(_ context: ToolContext) async {
         // One copier for the run: a blob moves once even when several records share it.
         let copier = ImageCopier(target: RegistryStore(registry: options.destination.registry, client: context.client))
         var images = 0
         var bytes: Int64 = 0
-        await OrderedStream.run(input, window: context.window) { record in
+        await OrderedStream.run(context.input.records(), window: context.window) { record in
             await self.copy(record, copier, context)
         } emit: { records in
             context.emit(records)
             for record in records where record.status != nil {
                 images += 1
-                if case .int(let moved) = record["bytes"] { bytes += moved }
+                if case .int(let moved) = record[Record.Field.bytes] { bytes += moved }
             }
             context.diagnostics.progress("\(images) images, \(bytes) bytes")
         }
@@ -52,13 +52,15 @@ public struct CopyImages: Sendable {
 
     /// The output records of one input record.
     func copy(_ record: Record, _ copier: ImageCopier, _ context: ToolContext) async -> [Record] {
-        guard record.error == nil, (try? record.stringField("diff")) != "extra" else { return [record] }
+        guard record.error == nil, (try? record.stringField(Record.Field.diff)) != CompareRegistries.Kind.extra.rawValue else {
+            return [record]
+        }
         do {
             let registry = try record.registryAddress()
             let repo = try record.repository()
-            let tag = try record.stringField("tag")
+            let tag = try record.stringField(Record.Field.tag)
             // A platform record of an expanded index stands for its whole image.
-            let digest = try (record.stringField("index") ?? record.stringField("digest")).map { text in
+            let digest = try (record.stringField(Record.Field.index) ?? record.stringField(Record.Field.digest)).map { text in
                 guard let digest = Digest(text) else { throw RecordFieldError.invalidDigest(text, in: record) }
                 return digest
             }
@@ -109,14 +111,18 @@ public struct CopyImages: Sendable {
             reference: digest?.description ?? tag!, to: targetRepo, tag: targetTag, known: digest,
             mountFromSource: registry == destination.registry, dryRun: options.dryRun)
         var out = record
-        out.status = outcome.status.rawValue
+        switch outcome.status {
+        case .copied: out.status = Record.Status.copied
+        case .exists: out.status = Record.Status.exists
+        case .wouldCopy: out.status = Record.Status.wouldCopy
+        }
         if out.digest == nil { out.digest = outcome.digest.description }
         let reference = targetTag.map { ":" + $0 } ?? "@" + outcome.digest.description
-        out["dest"] = .string(destination.registry.written + "/" + targetRepo + reference)
-        out["bytes"] = .int(outcome.bytes)
-        out["blobsCopied"] = .int(Int64(outcome.blobsCopied))
-        out["blobsMounted"] = .int(Int64(outcome.blobsMounted))
-        out["blobsSkipped"] = .int(Int64(outcome.blobsSkipped))
+        out[Record.Field.dest] = .string(destination.registry.written + "/" + targetRepo + reference)
+        out[Record.Field.bytes] = .int(outcome.bytes)
+        out[Record.Field.blobsCopied] = .int(Int64(outcome.blobsCopied))
+        out[Record.Field.blobsMounted] = .int(Int64(outcome.blobsMounted))
+        out[Record.Field.blobsSkipped] = .int(Int64(outcome.blobsSkipped))
         return out
     }
 }

@@ -9,7 +9,7 @@
 /// input is known to be whole (``Inventory/whole``, ``Inventory/Repository/tagsWhole``):
 /// a selection is compared as far as it goes. One output record per difference,
 /// with `diff` (`missing`, `changed`, `extra`) and `target`; `changed` adds `found`.
-public struct CompareRegistries: Sendable {
+public struct CompareRegistries: RecordOperation {
     public enum Kind: String, Sendable {
         /// The target lacks the repository or tag.
         case missing
@@ -20,27 +20,30 @@ public struct CompareRegistries: Sendable {
         case extra
     }
 
+    /// The registries to compare with.
+    public var targets: [RegistryAddress]
+    /// A saved snapshot of records to compare with as well.
+    public var snapshot: String?
     /// Report what only the target has (`extra`); without it, no target's catalog is read.
     public var reportExtras: Bool
     /// The user declares the input each registry's whole catalog, with every tag of
     /// each repository it names (`--catalog`): it is not checked against the registry.
     public var declaredWhole: Bool
 
-    public init(reportExtras: Bool = true, declaredWhole: Bool = false) {
+    public init(
+        targets: [RegistryAddress], snapshot: String? = nil, reportExtras: Bool = true, declaredWhole: Bool = false
+    ) {
+        self.targets = targets
+        self.snapshot = snapshot
         self.reportExtras = reportExtras
         self.declaredWhole = declaredWhole
     }
 
-    /// Runs the comparison and writes the differences; the exit status says 0 (same),
-    /// 1 (different) or 2 (trouble: nothing to compare, or a registry that could not be
-    /// reached or refused us).
-    /// - Parameters:
-    ///   - input: the reference records, read from `inputName`.
-    ///   - targets: the registries to compare with.
-    ///   - snapshot: a saved snapshot to compare with as well.
-    public func run(
-        input: [Record], inputName: String = "stdin", targets: [RegistryAddress], snapshot: String?, _ context: ToolContext
-    ) async {
+    /// Reads the reference records (the whole input), runs the comparison and writes the
+    /// differences; the exit status says 0 (same), 1 (different) or 2 (trouble: nothing to
+    /// compare, or a registry that could not be reached or refused us).
+    public func run(_ context: ToolContext) async {
+        let input = await context.input.all()
         let diagnostics = context.diagnostics
         var sources: [any DiffTarget] = targets.map { RegistryStore(registry: $0, client: context.client) }
         var trouble = false
@@ -56,7 +59,7 @@ public struct CompareRegistries: Sendable {
         context.emit(passed)
         var inventories = Inventory.group(input, declaredWhole: declaredWhole)
         if inventories.isEmpty {
-            diagnostics.error("\(DiffError.nothingToCompare(source: inputName, records: input.count))", status: 2)
+            diagnostics.error("\(DiffError.nothingToCompare(source: context.input.name, records: input.count))", status: 2)
             trouble = true
         } else if !passed.isEmpty {
             // The reference is incomplete: say so, and never answer "same".
@@ -79,7 +82,7 @@ public struct CompareRegistries: Sendable {
                 do {
                     let differences = try await compare(inventory, with: target, diagnostics)
                     for record in differences {
-                        if let kind = record["diff"]?.stringValue.flatMap(Kind.init) { counts[kind, default: 0] += 1 }
+                        if let kind = record[Record.Field.diff]?.stringValue.flatMap(Kind.init) { counts[kind, default: 0] += 1 }
                     }
                     context.emit(differences)
                 } catch {
@@ -151,7 +154,7 @@ public struct CompareRegistries: Sendable {
                 return difference(tag.record, .missing, target)
             case .present(digest: let found?) where found != expected:
                 var record = difference(tag.record, .changed, target)
-                record["found"] = .string(found)
+                record[Record.Field.found] = .string(found)
                 return record
             case .present:
                 return nil  // the same digest, or a snapshot that does not know it
@@ -171,8 +174,8 @@ public struct CompareRegistries: Sendable {
 
     private func difference(_ record: Record, _ kind: Kind, _ target: any DiffTarget) -> Record {
         var record = record
-        record["diff"] = .string(kind.rawValue)
-        record["target"] = .string(target.name)
+        record[Record.Field.diff] = .string(kind.rawValue)
+        record[Record.Field.target] = .string(target.name)
         return record
     }
 }

@@ -14,7 +14,9 @@ public struct Inventory: Sendable {
             var record = record
             if record.platform != nil {
                 let digest = record.tagDigest
-                for field in ["platform", "index", "mediaType", "size"] { record[field] = nil }
+                for field in [Record.Field.platform, Record.Field.index, Record.Field.mediaType, Record.Field.size] {
+                    record[field] = nil
+                }
                 record.digest = digest
             }
             self.record = record

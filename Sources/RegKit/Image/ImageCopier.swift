@@ -10,13 +10,13 @@
 public final class ImageCopier: Sendable {
     /// What one copy did.
     public struct Outcome: Sendable, Equatable {
-        public enum Status: String, Sendable {
+        public enum Status: Sendable {
             /// Written (or rewritten) at the target.
             case copied
             /// The target tag already pointed at this digest: nothing was written.
             case exists
             /// A dry run: this would be copied (`bytes` and the blob counts say how much).
-            case wouldCopy = "would-copy"
+            case wouldCopy
         }
 
         public var status: Status

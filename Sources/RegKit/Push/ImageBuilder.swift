@@ -28,12 +28,12 @@ public struct ImageBuilder: Sendable {
     }
 
     public var format: Format
-    public var created: Date
+    public var created: Timestamp
     /// One platform gives an image manifest; several give an index.
     public var platforms: [Platform]
 
     public init(
-        format: Format = .oci, created: Date = Date(timeIntervalSince1970: 1_700_000_000),
+        format: Format = .oci, created: Timestamp = Timestamp(seconds: 1_700_000_000),
         platforms: [Platform] = [Platform(os: "linux", architecture: "amd64")]
     ) {
         self.format = format
@@ -58,10 +58,10 @@ public struct ImageBuilder: Sendable {
                 "architecture": platform.architecture,
                 "os": platform.os,
                 "variant": platform.variant,
-                "created": RFC3339.format(created),
+                "created": created.description,
                 "config": ["Labels": ["org.reg.seed": seed]],
                 "rootfs": ["type": "layers", "diff_ids": [Digest(of: tar).description]],
-                "history": [["created": RFC3339.format(created), "created_by": "reg-seed"]],
+                "history": [["created": created.description, "created_by": "reg-seed"]],
             ])
             let configDescriptor = Descriptor(
                 mediaType: format == .oci ? MediaType.ociConfig : MediaType.dockerConfig,
@@ -129,7 +129,7 @@ public struct ImageBuilder: Sendable {
 
 /// A one-file ustar archive: enough for a generated layer.
 enum Tar {
-    static func archive(name: String, contents: Data, modified: Date) -> Data {
+    static func archive(name: String, contents: Data, modified: Timestamp) -> Data {
         var header = [UInt8](repeating: 0, count: 512)
         func put(_ text: String, at offset: Int) {
             for (i, byte) in text.utf8.enumerated() { header[offset + i] = byte }
@@ -143,7 +143,7 @@ enum Tar {
         put(octal(0, width: 8), at: 108)
         put(octal(0, width: 8), at: 116)
         put(octal(contents.count, width: 12), at: 124)
-        put(octal(Int(modified.timeIntervalSince1970), width: 12), at: 136)
+        put(octal(Int(modified.seconds), width: 12), at: 136)
         put("        ", at: 148)
         header[156] = UInt8(ascii: "0")
         put("ustar", at: 257)

@@ -5,14 +5,20 @@ import Foundation
 /// Repositories are `PREFIX0000`... and tags `1.0.0`, `1.0.1`...; image content is
 /// derived from repository and tag (plus `salt`), so two registries seeded alike
 /// hold identical digests. `created` steps back one day per tag from `newest`.
-public struct SeedImages: Sendable {
+public struct SeedImages: RecordOperation {
+    /// `REGISTRY`, or `REGISTRY/REPO[:TAG]` for one image (tag `latest` by default).
+    public var target: ImageReference
     public var repositories: Int
     public var tags: Int
     public var prefix: String
     public var salt: String
     public var builder: ImageBuilder
 
-    public init(repositories: Int, tags: Int, prefix: String, salt: String, builder: ImageBuilder) {
+    public init(
+        target: ImageReference, repositories: Int = 1, tags: Int = 1, prefix: String = "seed/repo", salt: String = "",
+        builder: ImageBuilder = ImageBuilder()
+    ) {
+        self.target = target
         self.repositories = repositories
         self.tags = tags
         self.prefix = prefix
@@ -29,38 +35,40 @@ public struct SeedImages: Sendable {
         }
     }
 
-    /// Pushes everything, writing one record per tag pushed.
-    public func run(_ registry: RegistryAddress, _ context: ToolContext) async {
-        let copier = ImageCopier(target: RegistryStore(registry: registry, client: context.client))
+    /// Pushes everything, writing one record per tag pushed. One image that fails is trouble
+    /// (status 2); of many, each failed record says why.
+    public func run(_ context: ToolContext) async {
+        let copier = ImageCopier(target: RegistryStore(registry: target.registry, client: context.client))
+        guard target.repo != nil else { return await pushAll(copier, context) }
+        var record = Record(reference: target)
+        record.tag = target.tag ?? "latest"
+        do {
+            context.emit([try await push(record, builder, copier)])
+        } catch {
+            context.diagnostics.error("\(target): \(error)", status: 2)
+        }
+    }
+
+    /// Pushes `repositories` × `tags` images; `created` steps back one day per tag.
+    private func pushAll(_ copier: ImageCopier, _ context: ToolContext) async {
         var jobs: [Record] = []
         for repo in names {
             for t in 0..<tags {
                 var record = Record()
-                record.registry = registry.written
+                record.registry = target.registry.written
                 record.repo = repo
                 record.tag = "1.\(t / 100).\(t % 100)"
                 jobs.append(record)
             }
         }
         let base = builder
-        let salt = self.salt
         let total = jobs.count
         var done = 0
         await OrderedStream.run(RecordSource.records(jobs), window: context.window) { record in
             var builder = base
-            let index = Self.tagIndex(record.tag ?? "")
-            builder.created = base.created.addingTimeInterval(-86_400 * Double(index))
-            let image = builder.build(seed: SeedImages.seed(repo: record.repo ?? "", tag: record.tag ?? "", salt: salt))
+            builder.created = base.created.subtracting(seconds: 86_400 * Int64(Self.tagIndex(record.tag ?? "")))
             do {
-                let digest = try await copier.copy(
-                    from: BuiltImageSource(image), repo: "", reference: "latest", to: record.repo ?? "", tag: record.tag
-                ).digest
-                var pushed = record
-                pushed.digest = digest.description
-                pushed.mediaType = image.mediaType
-                pushed.size = Int64(image.manifest.count)
-                pushed.created = RFC3339.format(builder.created)
-                return [pushed]
+                return [try await push(record, builder, copier)]
             } catch {
                 return [context.failed(record, error)]
             }
@@ -71,13 +79,19 @@ public struct SeedImages: Sendable {
         }
     }
 
-    /// Pushes one built image to `repo:tag` through the copier.
-    /// - Returns: the digest of its top manifest.
-    public static func push(
-        _ image: ImageBuilder.Image, to registry: RegistryAddress, repo: String, tag: String, _ context: ToolContext
-    ) async throws -> Digest {
-        let copier = ImageCopier(target: RegistryStore(registry: registry, client: context.client))
-        return try await copier.copy(from: BuiltImageSource(image), repo: "", reference: "latest", to: repo, tag: tag).digest
+    /// Pushes the image `builder` makes for the record's repository and tag through the copier.
+    /// - Returns: the record with the image's digest, media type, size and created.
+    private func push(_ record: Record, _ builder: ImageBuilder, _ copier: ImageCopier) async throws -> Record {
+        let image = builder.build(seed: SeedImages.seed(repo: record.repo ?? "", tag: record.tag ?? "", salt: salt))
+        let digest = try await copier.copy(
+            from: BuiltImageSource(image), repo: "", reference: "latest", to: record.repo ?? "", tag: record.tag
+        ).digest
+        var pushed = record
+        pushed.digest = digest.description
+        pushed.mediaType = image.mediaType
+        pushed.size = Int64(image.manifest.count)
+        pushed.created = builder.created.description
+        return pushed
     }
 
     /// What an image's content derives from: repository, tag and salt, never the registry, so the

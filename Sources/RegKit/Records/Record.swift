@@ -63,63 +63,69 @@ extension Record {
 
     /// The registry exactly as the user wrote it.
     public var registry: String? {
-        get { string("registry") }
-        set { setString("registry", newValue) }
+        get { string(Field.registry) }
+        set { setString(Field.registry, newValue) }
     }
     public var repo: String? {
-        get { string("repo") }
-        set { setString("repo", newValue) }
+        get { string(Field.repo) }
+        set { setString(Field.repo, newValue) }
     }
     public var tag: String? {
-        get { string("tag") }
-        set { setString("tag", newValue) }
+        get { string(Field.tag) }
+        set { setString(Field.tag, newValue) }
     }
     public var digest: String? {
-        get { string("digest") }
-        set { setString("digest", newValue) }
+        get { string(Field.digest) }
+        set { setString(Field.digest, newValue) }
     }
     public var mediaType: String? {
-        get { string("mediaType") }
-        set { setString("mediaType", newValue) }
+        get { string(Field.mediaType) }
+        set { setString(Field.mediaType, newValue) }
     }
     public var platform: String? {
-        get { string("platform") }
-        set { setString("platform", newValue) }
+        get { string(Field.platform) }
+        set { setString(Field.platform, newValue) }
     }
     /// The index digest of one platform's record (`reg-manifest --expand`).
     public var index: String? {
-        get { string("index") }
-        set { setString("index", newValue) }
+        get { string(Field.index) }
+        set { setString(Field.index, newValue) }
     }
     /// The digest the record's tag points at: for one platform's record, `index` (nil
     /// when absent); else `digest`.
     public var tagDigest: String? { platform == nil ? digest : index }
     /// RFC 3339 time from the image config.
     public var created: String? {
-        get { string("created") }
-        set { setString("created", newValue) }
+        get { string(Field.created) }
+        set { setString(Field.created, newValue) }
     }
     /// Set when this record failed in some tool; later tools pass the record through.
     public var error: String? {
-        get { string("error") }
-        set { setString("error", newValue) }
+        get { string(Field.error) }
+        set { setString(Field.error, newValue) }
     }
+    /// An action tool's outcome: one of ``Record/Status``.
     public var status: String? {
-        get { string("status") }
-        set { setString("status", newValue) }
+        get { string(Field.status) }
+        set { setString(Field.status, newValue) }
+    }
+    /// Why an action tool left the record alone.
+    public var reason: String? {
+        get { string(Field.reason) }
+        set { setString(Field.reason, newValue) }
     }
 
     public var size: Int64? {
-        get { fields["size"]?.intValue }
-        set { self["size"] = newValue.map(JSONValue.int) }
+        get { fields[Field.size]?.intValue }
+        set { self[Field.size] = newValue.map(JSONValue.int) }
     }
 
     public var platforms: [String]? {
         get {
-            guard case .array(let a) = fields["platforms"] else { return nil }
+            guard case .array(let a) = fields[Field.platforms] else { return nil }
             return a.compactMap(\.stringValue)
         }
-        set { self["platforms"] = newValue.map { .array($0.map(JSONValue.string)) } }
+        set { self[Field.platforms] = newValue.map { .array($0.map(JSONValue.string)) } }
     }
 
     /// `registry/repo:tag` or `registry/repo@digest`, for messages; the registry by its

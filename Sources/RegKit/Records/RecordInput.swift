@@ -4,23 +4,26 @@ import Synchronization
 /// The records a tool reads from standard input (or a file), one JSON object per line.
 ///
 /// A malformed line is reported with its line number and skipped; the other lines
-/// are still read (DESIGN.md, "Exit status and diagnostics").
-public final class RecordInput {
-    private let reader: LineReader
-    private let name: String
+/// are still read (DESIGN.md, "Exit status and diagnostics"). One reader at a time: the
+/// password, then the records (``next()``, ``stream(buffer:)``), or the lines themselves.
+public final class RecordInput: @unchecked Sendable {
+    /// The lines, for a tool that reads them itself (reg-select).
+    public let lines: LineReader
+    /// How messages name the input: `stdin` or a file name.
+    public let name: String
     private let diagnostics: Diagnostics
 
     /// - Parameters:
     ///   - fd: the descriptor to read; standard input by default.
     ///   - name: how messages name the input: `stdin` or a file name.
     public init(fd: Int32 = 0, name: String = "stdin", diagnostics: Diagnostics) {
-        self.reader = LineReader(fd: fd)
+        self.lines = LineReader(fd: fd)
         self.name = name
         self.diagnostics = diagnostics
     }
 
     /// The next line as it is, not parsed: for a password read before the records.
-    public func rawLine() -> String? { try? reader.next() }
+    public func rawLine() -> String? { try? lines.next() }
 
     /// The next well-formed record, or nil at the end of input.
     /// Blank lines are skipped silently; read errors end the input with status 2.
@@ -28,7 +31,7 @@ public final class RecordInput {
         while true {
             let line: String?
             do {
-                line = try reader.next()
+                line = try lines.next()
             } catch {
                 diagnostics.error("\(name): \(error)", status: 2)
                 return nil
@@ -38,7 +41,7 @@ public final class RecordInput {
             do {
                 return try Record(line: line)
             } catch {
-                diagnostics.error("\(name):\(reader.lineNumber): \(error); line skipped")
+                diagnostics.error("\(name):\(lines.lineNumber): \(error); line skipped")
             }
         }
     }

@@ -1,13 +1,28 @@
-/// What every networked tool run shares: the client, diagnostics and output.
+/// What a tool's run works with: its input and output, the registry client and diagnostics.
 public struct ToolContext: Sendable {
+    public let input: ToolInput
+    public let output: OutputWriter
     public let client: RegistryClient
     public let diagnostics: Diagnostics
-    public let output: OutputWriter
 
-    public init(client: RegistryClient, diagnostics: Diagnostics, output: OutputWriter = .standardOutput) {
+    public init(
+        client: RegistryClient, diagnostics: Diagnostics, input: ToolInput = .records([]),
+        output: OutputWriter = .standardOutput
+    ) {
+        self.input = input
+        self.output = output
         self.client = client
         self.diagnostics = diagnostics
-        self.output = output
+    }
+
+    /// The context of a tool that makes no requests (reg-select): its client reads no
+    /// credentials and is never asked for anything.
+    public static func offline(
+        diagnostics: Diagnostics, input: ToolInput, output: OutputWriter = .standardOutput
+    ) -> ToolContext {
+        ToolContext(
+            client: RegistryClient(credentials: CredentialStore(environment: [:])), diagnostics: diagnostics, input: input,
+            output: output)
     }
 
     /// Marks `record` as failed with `error`, reports it on stderr and raises the
@@ -45,13 +60,8 @@ public protocol TroubleReporting: Error {
     var isTrouble: Bool { get }
 }
 
-/// The records a tool works on: its reference arguments, or else its input.
+/// Records in memory as an async sequence.
 public enum RecordSource {
-    /// Records for references given as arguments: `registry`, `repo`, `tag`, `digest` as written.
-    public static func records(for references: [ImageReference]) -> AsyncStream<Record> {
-        records(references.map(Record.init(reference:)))
-    }
-
     /// Records already in memory, as a sequence.
     public static func records(_ records: [Record]) -> AsyncStream<Record> {
         AsyncStream { continuation in
@@ -74,8 +84,8 @@ extension Record {
     /// The registry this record names.
     /// - Throws: ``RecordFieldError`` when the field is missing or not a string, ``ReferenceError`` when it is invalid.
     public func registryAddress() throws -> RegistryAddress {
-        guard let registry = try stringField("registry") else {
-            throw RecordFieldError.missing("registry", in: self, hint: "records come from reg-ls or reg-tags")
+        guard let registry = try stringField(Field.registry) else {
+            throw RecordFieldError.missing(Field.registry, in: self, hint: "records come from reg-ls or reg-tags")
         }
         return try RegistryAddress(registry)
     }
@@ -83,8 +93,8 @@ extension Record {
     /// The repository this record names.
     /// - Throws: ``RecordFieldError`` when the field is missing or not a string.
     public func repository() throws -> String {
-        guard let repo = try stringField("repo") else {
-            throw RecordFieldError.missing("repo", in: self, hint: "records come from reg-ls or reg-tags")
+        guard let repo = try stringField(Field.repo) else {
+            throw RecordFieldError.missing(Field.repo, in: self, hint: "records come from reg-ls or reg-tags")
         }
         return repo
     }

@@ -9,7 +9,7 @@ import Synchronization
 /// indexes), and only then is anything deleted, indexes before the manifests they list.
 /// Each record comes out with `status`: `deleted`, `would-delete` (dry run),
 /// `kept` (with `reason`) or `absent` (already gone, so re-runs converge).
-public struct RemoveManifests: Sendable {
+public struct RemoveManifests: RecordOperation {
     public struct Options: Sendable {
         public var dryRun = false
         public var force = false
@@ -25,8 +25,14 @@ public struct RemoveManifests: Sendable {
     }
 
     public let options: Options
+    /// A signal during the deletions stops new ones; the records not deleted say so. Before
+    /// the deletions a signal ends the process (nothing was changed).
+    public let interruption: Interruption?
 
-    public init(options: Options) { self.options = options }
+    public init(options: Options, interruption: Interruption? = nil) {
+        self.options = options
+        self.interruption = interruption
+    }
 
     /// A record after resolution: finished, or a manifest to decide on.
     enum Resolution: Sendable {
@@ -34,11 +40,10 @@ public struct RemoveManifests: Sendable {
         case target(Record, RegistryAddress, RemovalPlan.Target)
     }
 
-    /// Deletes what `records` select and writes each record with its outcome, in input order,
-    /// as soon as it and every record before it are decided.
-    /// - Parameter interruption: a signal during the deletions stops new ones; the records not
-    ///   deleted say so. Before the deletions a signal ends the process (nothing was changed).
-    public func run(_ records: [Record], _ context: ToolContext, interruption: Interruption? = nil) async {
+    /// Reads the whole input, deletes what its records select and writes each record with its
+    /// outcome, in input order, as soon as it and every record before it are decided.
+    public func run(_ context: ToolContext) async {
+        let records = await context.input.all()
         let diagnostics = context.diagnostics
         diagnostics.progress("resolving \(records.count) records")
         let reporter = Reporter(context: context)
@@ -79,7 +84,7 @@ public struct RemoveManifests: Sendable {
             let repo = try record.repository()
             if options.tagOnly && record.tag == nil {
                 throw RecordFieldError.missing(
-                    "tag", in: record, hint: "--tag-only removes tags; this record names only a digest")
+                    Record.Field.tag, in: record, hint: "--tag-only removes tags; this record names only a digest")
             }
             guard let reference = record.tag ?? record.digest else {
                 throw RecordFieldError.missing("tag or digest", in: record, hint: "pipe through reg-tags first")
@@ -88,20 +93,20 @@ public struct RemoveManifests: Sendable {
             do {
                 head = try await context.client.head(registry, repo: repo, reference: reference)
             } catch RegistryError.notFound {
-                out.status = "absent"
+                out.status = Record.Status.absent
                 return .done(out)
             }
             // The digest the tag pointed at when the record was made: for one platform's record
             // (reg-manifest --expand), its index.
             if record.tag != nil, let expected = record.tagDigest, expected != head.digest.description {
-                out.status = "kept"
-                out["reason"] = .string("the tag now points at \(head.digest), not at the record's \(expected); resolve it again")
+                out.status = Record.Status.kept
+                out.reason = "the tag now points at \(head.digest), not at the record's \(expected); resolve it again"
                 return .done(out)
             }
             // A record of one platform selects its tag's whole image.
             if record.platform != nil {
                 out.platform = nil
-                out["index"] = nil
+                out.index = nil
                 out.mediaType = head.mediaType
                 out.size = head.size
             }
@@ -163,12 +168,12 @@ public struct RemoveManifests: Sendable {
             }
             switch decisions[k] {
             case .kept(let reason):
-                record.status = "kept"
-                record["reason"] = .string(reason)
+                record.status = Record.Status.kept
+                record.reason = reason
                 outcomes.settle(entry.index, record)
             case .delete:
                 if options.dryRun {
-                    record.status = "would-delete"
+                    record.status = Record.Status.wouldDelete
                     outcomes.settle(entry.index, record)
                 } else {
                     deletable.append(k)
@@ -207,8 +212,8 @@ public struct RemoveManifests: Sendable {
                 } else if let index = standing[Self.key(entry)] {
                     for k in sharing[Self.key(entry)] ?? [] {
                         var record = targets[k].record
-                        record.status = "kept"
-                        record["reason"] = .string("the index \(index), which lists it, was not deleted")
+                        record.status = Record.Status.kept
+                        record.reason = "the index \(index), which lists it, was not deleted"
                         outcomes.settle(targets[k].index, record)
                     }
                     return false
@@ -219,7 +224,7 @@ public struct RemoveManifests: Sendable {
                 for k in sharing[Self.key(entry)] ?? [] {
                     var record = targets[k].record
                     switch result {
-                    case .success(let deleted): record.status = deleted ? "deleted" : "absent"
+                    case .success(let deleted): record.status = deleted ? Record.Status.deleted : Record.Status.absent
                     case .failure(let error): record = reporter.failed(record, error)
                     }
                     outcomes.settle(targets[k].index, record)
@@ -276,11 +281,11 @@ public struct RemoveManifests: Sendable {
                 }
             }
             switch result {
-            case .success(.removed): record.status = options.dryRun ? "would-delete" : "deleted"
-            case .success(.absent): record.status = "absent"
+            case .success(.removed): record.status = options.dryRun ? Record.Status.wouldDelete : Record.Status.deleted
+            case .success(.absent): record.status = Record.Status.absent
             case .success(.moved(let digest)):
-                record.status = "kept"
-                record["reason"] = .string("the tag moved to \(digest) while reg-rm ran; resolve it again")
+                record.status = Record.Status.kept
+                record.reason = "the tag moved to \(digest) while reg-rm ran; resolve it again"
             case .failure(let error): record = reporter.failed(record, error)
             }
             outcomes.settle(entry.index, record)
@@ -293,12 +298,14 @@ public struct RemoveManifests: Sendable {
     private func summarize(_ records: [Record], _ diagnostics: Diagnostics) {
         var counts: [String: Int] = [:]
         for record in records { counts[record.error != nil ? "failed" : record.status ?? "passed", default: 0] += 1 }
-        if !options.dryRun, counts["deleted", default: 0] > 0 {
+        if !options.dryRun, counts[Record.Status.deleted, default: 0] > 0 {
             diagnostics.emit(
                 "note: the registry frees blob space only when its garbage collection runs (registry garbage-collect --delete-untagged CONFIG)"
             )
         }
-        let order = ["deleted", "would-delete", "kept", "absent", "failed", "passed"]
+        let order = [
+            Record.Status.deleted, Record.Status.wouldDelete, Record.Status.kept, Record.Status.absent, "failed", "passed",
+        ]
         diagnostics.verbose(order.compactMap { key in counts[key].map { "\($0) \(key)" } }.joined(separator: ", "))
     }
 }

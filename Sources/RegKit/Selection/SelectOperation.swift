@@ -1,66 +1,59 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// Runs a ``Selection`` over a stream of records: reads lines from a descriptor, writes the
+/// Runs a ``Selection`` over a stream of records: reads lines from the input, writes the
 /// records that pass, and reports malformed lines and records that cannot be decided.
 ///
 /// Without `--keep` and `--sort` it streams: each chunk of input that `read(2)` returns is
 /// decided and written out before the next read, so a slow upstream's records flow on at
 /// once and a fast one's are written in large blocks. A record that passes is written back
 /// byte for byte.
-public struct SelectOperation {
+public struct SelectOperation: RecordOperation {
     public let selection: Selection
-    public let diagnostics: Diagnostics
-    public let output: OutputWriter
     /// The time the run started, for durations.
     public let now: Timestamp
 
-    public init(
-        selection: Selection, diagnostics: Diagnostics, output: OutputWriter = .standardOutput,
-        now: Timestamp = .now
-    ) {
+    public init(selection: Selection, now: Timestamp = .now) {
         self.selection = selection
-        self.diagnostics = diagnostics
-        self.output = output
         self.now = now
     }
 
-    /// Reads records from `fd` to its end and writes those that pass.
+    /// Reads the input to its end and writes the records that pass.
     ///
     /// A malformed line is reported with its line number and skipped (status 1); a record that
     /// lacks a `created` field the selection needs is reported by name and dropped (status 1);
-    /// a read error ends the input (status 2). The status is left in ``diagnostics``.
-    /// - Parameters:
-    ///   - fd: the descriptor to read; the operation does not close it.
-    ///   - name: how messages name the input: `stdin` or a file name.
-    public func run(fd: Int32 = 0, name: String = "stdin") {
+    /// a read error ends the input (status 2). The status is left in the diagnostics.
+    public func run(_ context: ToolContext) async {
+        let (diagnostics, output) = (context.diagnostics, context.output)
         var buffer: SelectionBuffer<String>? =
             selection.needsWholeInput ? SelectionBuffer(selection: selection, now: now) : nil
-        var reader = ChunkedLineReader(fd: fd)
-        var more = true
-        while more {
+        /// Decides one record: written at once when streaming, else kept for the end.
+        func take(_ text: String, _ record: Record) {
             do {
-                more = try reader.readChunk { bytes, number in
-                    guard let line = decode(bytes, number: number, name: name) else { return }
-                    do {
-                        if buffer != nil {
-                            try buffer!.append(line.record, payload: line.text)
-                        } else if try selection.matches(line.record, now: now) {
-                            output.writeLine(line.text)
-                        }
-                    } catch {
-                        diagnostics.error("\(error)")
-                    }
+                if buffer != nil {
+                    try buffer!.append(record, payload: text)
+                } else if try selection.matches(record, now: now) {
+                    output.writeLine(text)
                 }
             } catch {
-                diagnostics.error("\(name): \(error)", status: 2)
-                more = false
+                diagnostics.error("\(error)")
             }
-            // Streaming: what this chunk decided goes out before the next read can block.
-            if buffer == nil { output.flush() }
+        }
+        switch context.input {
+        case .records(let records):
+            for record in records { take(record.encoded(), record) }
+        case .lines(let input):
+            var more = true
+            while more {
+                do {
+                    more = try input.lines.readChunk { bytes, number in
+                        guard let line = decode(bytes, number: number, name: input.name, diagnostics) else { return }
+                        take(line.text, line.record)
+                    }
+                } catch {
+                    diagnostics.error("\(input.name): \(error)", status: 2)
+                    more = false
+                }
+                // Streaming: what this chunk decided goes out before the next read can block.
+                if buffer == nil { output.flush() }
+            }
         }
         if let buffer {
             for repository in buffer.indistinctTimes() { diagnostics.warning(repository) }
@@ -72,12 +65,8 @@ public struct SelectOperation {
     /// The record on an input line, or nil after reporting why there is none (status 1).
     /// Blank lines are skipped silently.
     private func decode(
-        _ bytes: UnsafeBufferPointer<UInt8>, number: Int, name: String
+        _ bytes: UnsafeBufferPointer<UInt8>, number: Int, name: String, _ diagnostics: Diagnostics
     ) -> (text: String, record: Record)? {
-        var bytes = bytes
-        if number == 1 && bytes.starts(with: LineReader.byteOrderMark) {
-            bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3))
-        }
         if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return nil }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             diagnostics.error("\(name):\(number): not valid UTF-8; line skipped")
@@ -89,58 +78,5 @@ public struct SelectOperation {
             diagnostics.error("\(name):\(number): \(error); line skipped")
             return nil
         }
-    }
-}
-
-/// Splits input into lines one `read(2)` at a time, so that the caller can act between reads.
-private struct ChunkedLineReader {
-    let fd: Int32
-    private var buffer: [UInt8] = []
-    private var lineNumber = 0
-    private static let chunk = 1 << 18
-
-    init(fd: Int32) {
-        self.fd = fd
-        buffer.reserveCapacity(2 * ChunkedLineReader.chunk)
-    }
-
-    /// Reads once and hands over every line completed by what was read, without its `\n` or `\r\n`,
-    /// with its number counting from 1. At the end of input, the last line if it has no newline.
-    /// - Returns: false at the end of input.
-    /// - Throws: ``LineReaderError`` when `read(2)` fails.
-    mutating func readChunk(_ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) throws -> Bool {
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: ChunkedLineReader.chunk))
-        var n: Int
-        repeat {
-            n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, ChunkedLineReader.chunk) }
-        } while n < 0 && errno == EINTR
-        let failure = errno
-        buffer.removeSubrange((old + max(n, 0))...)
-        if n < 0 { throw LineReaderError.readFailed(errno: failure) }
-        let atEnd = n == 0
-        var consumed = 0
-        var number = lineNumber
-        buffer.withUnsafeBufferPointer { all in
-            var start = 0
-            var scanFrom = old
-            while let newline = all[scanFrom...].firstIndex(of: UInt8(ascii: "\n")) {
-                var end = newline
-                if end > start && all[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                number += 1
-                body(UnsafeBufferPointer(rebasing: all[start..<end]), number)
-                start = newline + 1
-                scanFrom = start
-            }
-            if atEnd && start < all.count {
-                number += 1
-                body(UnsafeBufferPointer(rebasing: all[start...]), number)
-                start = all.count
-            }
-            consumed = start
-        }
-        lineNumber = number
-        buffer.removeSubrange(0..<consumed)
-        return !atEnd
     }
 }

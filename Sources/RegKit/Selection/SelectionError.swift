@@ -31,7 +31,8 @@ public enum SelectionError: Error, Equatable, Sendable, CustomStringConvertible 
         case .invalidShard(let text, let reason):
             return "shard '\(text)': \(reason); write I/N with shards numbered from 1, for example 1/3, 2/3 and 3/3"
         case .missingCreated(let record, let option):
-            return "\(record): record has no created field, which \(option) needs; run reg-manifest --config first"
+            return
+                "\(record): record has no \(Record.Field.created) field, which \(option) needs; run reg-manifest --config first"
         case .invalidCreated(let record, let value):
             return "\(record): created '\(value)' is not an RFC 3339 time; run reg-manifest --config to set it"
         }

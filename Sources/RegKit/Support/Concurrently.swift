@@ -4,12 +4,7 @@ enum Concurrently {
     static func map<Item: Sendable, Result: Sendable>(_ items: [Item], _ work: @escaping @Sendable (Item) async -> Result)
         async -> [Result]
     {
-        await withTaskGroup(of: (Int, Result).self) { group in
-            for (i, item) in items.enumerated() { group.addTask { (i, await work(item)) } }
-            var results = [Result?](repeating: nil, count: items.count)
-            for await (i, result) in group { results[i] = result }
-            return results.map { $0! }
-        }
+        await map(items, width: items.count, work)
     }
 
     /// As ``map(_:_:)``; the first error cancels the rest and is thrown.

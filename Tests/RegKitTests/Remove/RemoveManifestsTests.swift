@@ -102,8 +102,9 @@ struct RemoveManifestsTests {
         let client = RegistryClient(
             options: ClientOptions(retry: RetryPolicy(retries: 0), jobs: jobs),
             credentials: CredentialStore(explicit: nil, environment: [:]))
-        let context = ToolContext(client: client, diagnostics: diagnostics, output: OutputWriter(fd: fd))
-        await RemoveManifests(options: options).run(records, context, interruption: interruption)
+        let context = ToolContext(
+            client: client, diagnostics: diagnostics, input: .records(records), output: OutputWriter(fd: fd))
+        await RemoveManifests(options: options, interruption: interruption).run(context)
         let lines = try String(contentsOf: outputFile, encoding: .utf8).split(separator: "\n")
         return try lines.map { try Record(line: String($0)) }
     }

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+public import RegCommands
 import RegKit
 
 /// `reg-seed`: push generated images, for the demo, the tests and the benchmarks.
@@ -60,7 +61,7 @@ public struct RegSeedCommand: RegTool {
             throw ValidationError("--repos and --tags take positive numbers (tags at most 10000).")
         }
         _ = try parsedPlatforms()
-        if let newest, RFC3339.parse(newest) == nil {
+        if let newest, Timestamp(rfc3339: newest) == nil {
             throw ValidationError("--newest \(newest): not an RFC 3339 time such as 2024-05-01T12:00:00Z.")
         }
     }
@@ -89,26 +90,11 @@ public struct RegSeedCommand: RegTool {
         let context = try flags.context(tool: "reg-seed")
         let reference = try targetReference()
         var builder = ImageBuilder(format: ImageBuilder.Format(rawValue: format)!, platforms: try parsedPlatforms())
-        if let newest, let date = RFC3339.parse(newest) { builder.created = date }
-        if let repo = reference.repo {
-            let tag = reference.tag ?? "latest"
-            let image = builder.build(seed: SeedImages.seed(repo: repo, tag: tag, salt: salt))
-            do {
-                let digest = try await SeedImages.push(image, to: reference.registry, repo: repo, tag: tag, context)
-                var record = Record(reference: reference)
-                record.tag = tag
-                record.digest = digest.description
-                record.mediaType = image.mediaType
-                record.size = Int64(image.manifest.count)
-                record.created = RFC3339.format(builder.created)
-                context.emit([record])
-            } catch {
-                context.diagnostics.error("\(reference): \(error)", status: 2)
-            }
-        } else {
-            await SeedImages(repositories: repos, tags: tags, prefix: prefix, salt: salt, builder: builder).run(
-                reference.registry, context)
-        }
+        if let newest, let time = Timestamp(rfc3339: newest) { builder.created = time }
+        let seed = SeedImages(
+            target: reference, repositories: repos, tags: tags, prefix: prefix, salt: salt,
+            builder: builder)
+        await seed.run(context)
         try context.finish()
     }
 }

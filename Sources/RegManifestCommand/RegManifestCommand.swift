@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import RegCommands
 import RegKit
 
 /// `reg-manifest [REF...]`: resolve tags and digests to manifests.
@@ -42,13 +43,8 @@ public struct RegManifestCommand: RegTool {
     }
 
     public func run() async throws {
-        let (context, input) = try recordSource(arguments: references.references, flags: flags, tool: "reg-manifest")
-        let operation = ResolveManifests(options: .init(config: config, expand: expand))
-        if raw {
-            await operation.runRaw(input, context)
-        } else {
-            await operation.run(input, context)
-        }
+        let context = try recordContext(arguments: references.references, flags: flags, tool: "reg-manifest")
+        await ResolveManifests(options: .init(config: config, expand: expand, raw: raw)).run(context)
         try context.finish()
     }
 }

@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import RegCommands
 import RegKit
 
 /// `reg-copy DEST` or `reg-copy SRC DEST`: copy whole images between registries.
@@ -76,9 +77,9 @@ public struct RegCopyCommand: RegTool {
             throw ValidationError(
                 "\(references.last!): a digest is what content hashes to, not a place to copy to: write REGISTRY/REPO[:TAG].")
         }
-        let (context, input) = try recordSource(arguments: sources, flags: flags, tool: "reg-copy")
+        let context = try recordContext(arguments: sources, flags: flags, tool: "reg-copy")
         let options = CopyImages.Options(destination: destination, mapping: mapping, dryRun: dryRun)
-        await CopyImages(options: options).run(input, context)
+        await CopyImages(options: options).run(context)
         try context.finish()
     }
 }

@@ -1,5 +1,5 @@
 /// `reg-ls`: one record per repository of each registry, every catalog page.
-public struct ListRepositories: Sendable {
+public struct ListRepositories: RecordOperation {
     public let registries: [RegistryAddress]
 
     public init(registries: [RegistryAddress]) { self.registries = registries }

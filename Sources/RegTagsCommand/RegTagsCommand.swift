@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import RegCommands
 import RegKit
 
 /// `reg-tags [REF...]`: one record per tag.
@@ -31,8 +32,8 @@ public struct RegTagsCommand: RegTool {
     public func validate() throws { _ = try parseReferences(references) }
 
     public func run() async throws {
-        let (context, input) = try recordSource(arguments: references, flags: flags, tool: "reg-tags")
-        await ListTags().run(input, context)
+        let context = try recordContext(arguments: references, flags: flags, tool: "reg-tags")
+        await ListTags().run(context)
         try context.finish()
     }
 }

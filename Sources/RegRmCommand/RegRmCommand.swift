@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import RegCommands
 import RegKit
 
 extension RemovalScope: ExpressibleByArgument {}
@@ -70,12 +71,10 @@ public struct RegRmCommand: RegTool {
     }
 
     public func run() async throws {
-        let (context, input) = try recordSource(arguments: references.references, flags: flags, tool: "reg-rm")
-        let interruption = Interruption.watchingSignals(context.diagnostics)
-        var records: [Record] = []
-        for await record in input { records.append(record) }
+        let context = try recordContext(arguments: references.references, flags: flags, tool: "reg-rm")
         let options = RemoveManifests.Options(dryRun: dryRun, force: force, tagOnly: tagOnly, scope: scope)
-        await RemoveManifests(options: options).run(records, context, interruption: interruption)
+        let interruption = Interruption.watchingSignals(context.diagnostics)
+        await RemoveManifests(options: options, interruption: interruption).run(context)
         try context.finish()
     }
 }

@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import RegCommands
 import RegKit
 
 #if canImport(Glibc)
@@ -163,8 +164,9 @@ public struct RegSelectCommand: RegTool {
                 "reg-select reads records from standard input: pipe them in, as in reg-tags REGISTRY/REPO | reg-select --tag '<1.4'."
             )
         }
-        SelectOperation(selection: try selection(), diagnostics: diagnostics).run()
-        if diagnostics.exitStatus != 0 { throw ExitCode(diagnostics.exitStatus) }
+        let context = ToolContext.offline(diagnostics: diagnostics, input: .lines(RecordInput(diagnostics: diagnostics)))
+        await SelectOperation(selection: try selection()).run(context)
+        try context.finish()
     }
 
     private func selection() throws(SelectionError) -> Selection {

@@ -6,13 +6,16 @@ import Foundation
 /// With `config`, the manifest and image config are read too, for `created` and
 /// (for an index) `platforms`; with `expand`, an index becomes one record per
 /// platform, each with `platform`, its own `digest`, and `index` (the index's digest).
-public struct ResolveManifests: Sendable {
+/// With `raw`, the manifests themselves are written instead of records.
+public struct ResolveManifests: RecordOperation {
     public struct Options: Sendable {
         public var config = false
         public var expand = false
-        public init(config: Bool = false, expand: Bool = false) {
+        public var raw = false
+        public init(config: Bool = false, expand: Bool = false, raw: Bool = false) {
             self.config = config
             self.expand = expand
+            self.raw = raw
         }
     }
 
@@ -30,8 +33,8 @@ public struct ResolveManifests: Sendable {
     static func fetch(_ record: Record, client: RegistryClient, body: Bool) async throws -> (head: ManifestHead, body: Data?) {
         let registry = try record.registryAddress()
         let repo = try record.repository()
-        let tag = try record.stringField("tag")
-        let digest = try record.stringField("digest")
+        let tag = try record.stringField(Record.Field.tag)
+        let digest = try record.stringField(Record.Field.digest)
         guard var reference = tag ?? digest else {
             throw RecordFieldError.missing("tag or digest", in: record, hint: "pipe through reg-tags first")
         }
@@ -39,7 +42,7 @@ public struct ResolveManifests: Sendable {
         if let tag, let digest {
             guard let parsed = Digest(digest) else { throw RecordFieldError.invalidDigest(digest, in: record) }
             pinned = parsed
-            if let index = try record.stringField("index").flatMap(Digest.init) {
+            if let index = try record.stringField(Record.Field.index).flatMap(Digest.init) {
                 let head = try await client.head(registry, repo: repo, reference: tag)
                 guard head.digest == index else {
                     throw RegistryError.tagMoved(
@@ -95,12 +98,12 @@ public struct ResolveManifests: Sendable {
             var newest: String?
             for entry in entries {
                 var child = resolved
-                child["platforms"] = nil
+                child.platforms = nil
                 child.digest = entry.digest.description
                 child.mediaType = entry.mediaType
                 child.size = entry.size
                 child.platform = entry.platform?.description
-                child["index"] = .string(root.digest.description)
+                child.index = root.digest.description
                 if options.config, let node = nodes[entry.digest] {
                     let created = try await created(of: node, repo, source)
                     child.created = created
@@ -124,13 +127,15 @@ public struct ResolveManifests: Sendable {
 
     /// Compares RFC 3339 times; falls back to text order when one does not parse.
     static func isLater(_ a: String, than b: String) -> Bool {
-        guard let x = RFC3339.parse(a), let y = RFC3339.parse(b) else { return a > b }
+        guard let x = Timestamp(rfc3339: a), let y = Timestamp(rfc3339: b) else { return a > b }
         return x > y
     }
 
-    public func run<Input: AsyncSequence & Sendable>(_ input: Input, _ context: ToolContext) async where Input.Element == Record {
+    /// Writes each input record resolved, in input order; with `raw`, each manifest.
+    public func run(_ context: ToolContext) async {
+        guard !options.raw else { return await runRaw(context) }
         var count = 0
-        await OrderedStream.run(input, window: context.window) { record in
+        await OrderedStream.run(context.input.records(), window: context.window) { record in
             await self.resolve(record, context)
         } emit: { records in
             count += 1
@@ -153,25 +158,22 @@ extension Record {
 extension ResolveManifests {
     /// `reg-manifest --raw`: writes each manifest's bytes as the registry serves
     /// them (checked against their digest), one after the other, each ending in a newline.
-    public func runRaw<Input: AsyncSequence & Sendable>(_ input: Input, _ context: ToolContext) async
-    where Input.Element == Record {
-        do {
-            for try await record in input {
-                if let error = record.error {
-                    // Not a manifest to fetch, and raw output has no room for the record: say so, and
-                    // let the exit status keep the failure upstream.
-                    context.diagnostics.error("\(record.displayName): not fetched: the record carries an error (\(error))")
-                    continue
-                }
-                do {
-                    let body = try await Self.fetch(record, client: context.client, body: true).body ?? Data()
-                    context.output.write(bytes: body)
-                    if body.last != UInt8(ascii: "\n") { context.output.write(bytes: [UInt8(ascii: "\n")]) }
-                    context.output.flush()
-                } catch {
-                    _ = context.failed(record, error)
-                }
+    func runRaw(_ context: ToolContext) async {
+        for await record in context.input.records() {
+            if let error = record.error {
+                // Not a manifest to fetch, and raw output has no room for the record: say so, and
+                // let the exit status keep the failure upstream.
+                context.diagnostics.error("\(record.displayName): not fetched: the record carries an error (\(error))")
+                continue
             }
-        } catch {}
+            do {
+                let body = try await Self.fetch(record, client: context.client, body: true).body ?? Data()
+                context.output.write(bytes: body)
+                if body.last != UInt8(ascii: "\n") { context.output.write(bytes: [UInt8(ascii: "\n")]) }
+                context.output.flush()
+            } catch {
+                _ = context.failed(record, error)
+            }
+        }
     }
 }

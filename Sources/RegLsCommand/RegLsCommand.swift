@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import RegCommands
 import RegKit
 
 /// `reg-ls REGISTRY...`: one record per repository.

@@ -1,10 +1,12 @@
-import Foundation
+public import Foundation
 
 /// A point in time to the nanosecond, read from RFC 3339 text such as a record's `created`
 /// (`2024-05-01T12:00:00.123456789Z`, `2024-05-01T14:00:00+02:00`).
 ///
 /// A hand-written reader rather than `ISO8601DateFormatter`: reg-select reads `created`
 /// on every record, and a formatter costs microseconds per call.
+/// The one reader of RFC 3339 in reg: reg-select's `created`, `--newer-than` and
+/// `--older-than`, the newest platform of an index in reg-manifest, reg-seed's `--newest`.
 public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Seconds since 1970-01-01T00:00:00Z.
     public let seconds: Int64
@@ -38,12 +40,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         self = parsed
     }
 
-    /// The current time.
-    public static var now: Timestamp {
-        let interval = Date().timeIntervalSince1970
+    /// The time of `date`, to the nanosecond as far as a `Date` holds it.
+    public init(_ date: Date) {
+        let interval = date.timeIntervalSince1970
         let seconds = interval.rounded(.down)
-        return Timestamp(seconds: Int64(seconds), nanoseconds: Int32((interval - seconds) * 1e9))
+        self.init(seconds: Int64(seconds), nanoseconds: Int32((interval - seconds) * 1e9))
     }
+
+    /// The current time.
+    public static var now: Timestamp { Timestamp(Date()) }
 
     /// `seconds` earlier.
     public func subtracting(seconds delta: Int64) -> Timestamp {

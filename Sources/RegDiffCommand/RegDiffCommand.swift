@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+public import RegCommands
 import RegKit
 
 /// `reg-diff TARGET...`: are these registries serving the same images?
@@ -60,17 +61,13 @@ public struct RegDiffCommand: RegTool {
     }
 
     public func run() async throws {
-        guard isatty(0) == 0 || flags.credentials.passwordStdin else {
-            throw ValidationError("reg-diff reads the reference from standard input: reg-ls a | reg-diff b.")
+        let context = try stdinContext(flags: flags, tool: "reg-diff") {
+            "reg-diff reads the reference from standard input: reg-ls a | reg-diff b."
         }
-        let diagnostics = Diagnostics(tool: "reg-diff", level: flags.report.level)
-        let input = RecordInput(diagnostics: diagnostics)
-        let context = try flags.context(tool: "reg-diff", diagnostics: diagnostics, input: input)
-        var reference: [Record] = []
-        while let record = input.next() { reference.append(record) }
-        let registries = try targets.map { try RegistryAddress($0) }
-        await CompareRegistries(reportExtras: !noExtra, declaredWhole: catalog).run(
-            input: reference, targets: registries, snapshot: snapshot, context)
+        let compare = CompareRegistries(
+            targets: try targets.map(RegistryAddress.init), snapshot: snapshot, reportExtras: !noExtra,
+            declaredWhole: catalog)
+        await compare.run(context)
         try context.finish()
     }
 }

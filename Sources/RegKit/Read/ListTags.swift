@@ -4,7 +4,7 @@
 /// pass through. Records that already name a tag or digest, and records with
 /// `error`, pass through unchanged. Tags come sorted within each page: the
 /// reference registry returns them in no particular order.
-public struct ListTags: Sendable {
+public struct ListTags: RecordOperation {
     public init() {}
 
     /// The tag records of one repository record.
@@ -27,10 +27,11 @@ public struct ListTags: Sendable {
         }
     }
 
-    public func run<Input: AsyncSequence & Sendable>(_ input: Input, _ context: ToolContext) async where Input.Element == Record {
+    /// Writes the tag records of each input record, in input order.
+    public func run(_ context: ToolContext) async {
         var repoCount = 0
         var tagCount = 0
-        await OrderedStream.run(input, window: context.window) { record in
+        await OrderedStream.run(context.input.records(), window: context.window) { record in
             await self.tags(of: record, context)
         } emit: { records in
             repoCount += 1
