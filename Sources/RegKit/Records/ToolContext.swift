@@ -96,7 +96,8 @@ extension Record {
         guard let repo = try stringField(Field.repo) else {
             throw RecordFieldError.missing(Field.repo, in: self, hint: "records come from reg-ls or reg-tags")
         }
-        return repo
+        // On Docker Hub a one-segment name written by hand is an official image (library/).
+        return (try? registryAddress())?.repository(repo) ?? repo
     }
 
     /// The string in field `name`, or nil when the record lacks it (or holds null there).

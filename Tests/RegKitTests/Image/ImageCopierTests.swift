@@ -38,6 +38,20 @@ struct ImageCopierTests {
         #expect(try await target.manifestDigest("dst", reference: "1.0") == Digest(of: index))
     }
 
+    @Test("a copy into the discarding target reads and checks every blob and manifest, and keeps none")
+    func discard() async throws {
+        let (source, index, _) = Self.source()
+        let copier = ImageCopier(target: DiscardTarget())
+        for _ in 0..<2 {
+            let outcome = try await copier.copy(from: source, repo: "app", reference: "1.0", to: "dst", tag: "1.0")
+            #expect(outcome.status == .copied, "nothing is ever there")
+            #expect(outcome.digest == Digest(of: index))
+        }
+        let first = try await ImageCopier(target: DiscardTarget()).copy(
+            from: source, repo: "app", reference: "1.0", to: "dst", tag: "1.0")
+        #expect(first.blobsCopied == 7 && first.bytes > 0)
+    }
+
     @Test("a second copy to a tag that has the digest writes nothing")
     func exists() async throws {
         let (source, _, _) = Self.source()

@@ -156,4 +156,15 @@ struct RecordTests {
         #expect(missing?.description.contains("r.example") == true)
         #expect(missing?.description.contains("repo") == true)
     }
+
+    @Test("a one-segment repository written by hand for Docker Hub is its official image; elsewhere it stays")
+    func dockerHubLibrary() throws {
+        for hub in ["docker.io", "index.docker.io", "registry-1.docker.io"] {
+            let record = try Record(line: #"{"registry":"\#(hub)","repo":"alpine"}"#)
+            #expect(try record.repository() == "library/alpine", "\(hub)")
+            #expect(record.encoded().contains(#""repo":"alpine""#), "the record keeps what was written")
+        }
+        #expect(try Record(line: #"{"registry":"docker.io","repo":"team/app"}"#).repository() == "team/app")
+        #expect(try Record(line: #"{"registry":"127.0.0.1:5000","repo":"alpine"}"#).repository() == "alpine")
+    }
 }

@@ -1,0 +1,43 @@
+public import Foundation
+
+/// A target that keeps nothing: it reads every blob and manifest a copy sends, checks each
+/// against its digest and size, and drops it. A pull that verifies (reg-probe's), or a copy
+/// measured without a destination's cost.
+public struct DiscardTarget: ImageTarget {
+    public init() {}
+
+    public var name: String { "discard" }
+
+    /// Nothing is ever there, so every manifest and blob is read.
+    public func manifestDigest(_ repo: String, reference: String) async throws -> Digest? { nil }
+
+    public func hasBlob(_ repo: String, digest: Digest) async throws -> Bool { false }
+
+    public func writeBlob(
+        _ repo: String, descriptor: Descriptor, mountFrom: String?, body: @Sendable () async throws -> any BodySource
+    ) async throws -> BlobWrite {
+        let what = "\(repo)@\(descriptor.digest)"
+        let source = try await body()
+        try await source.opened()
+        let hashing = DigestingSink()
+        guard await source.pump(into: hashing) else {
+            throw source.failure ?? RegistryError.unexpected(what: what, status: 0, message: "the blob stopped before its end")
+        }
+        let actual = hashing.finish()
+        guard actual == descriptor.digest else {
+            throw RegistryError.digestMismatch(what: what, expected: descriptor.digest.description, actual: actual.description)
+        }
+        guard hashing.count == descriptor.size else {
+            throw RegistryError.unexpected(
+                what: what, status: 0, message: "\(hashing.count) bytes, the descriptor says \(descriptor.size)")
+        }
+        return .written(hashing.count)
+    }
+
+    public func putManifest(_ repo: String, reference: String, bytes: Data, mediaType: String) async throws {
+        if let expected = Digest(reference), Digest(of: bytes) != expected {
+            throw RegistryError.digestMismatch(
+                what: "\(repo)@\(reference)", expected: expected.description, actual: Digest(of: bytes).description)
+        }
+    }
+}
