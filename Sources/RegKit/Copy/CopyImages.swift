@@ -37,7 +37,10 @@ public struct CopyImages: RecordOperation {
         let copier = ImageCopier(target: RegistryStore(registry: options.destination.registry, client: context.client))
         var images = 0
         var bytes: Int64 = 0
-        await OrderedStream.run(context.input.records(), window: context.window) { record in
+        // A destination tag takes the first image of the input: records go one at a time, so
+        // "first" is the input's order, not whichever record a concurrent run reached first.
+        let window = options.destination.tag == nil ? context.window : 1
+        await OrderedStream.run(context.input.records(), window: window) { record in
             await self.copy(record, copier, context)
         } emit: { records in
             context.emit(records)
