@@ -36,7 +36,7 @@ public struct RetryPolicy: Sendable {
     public static func isRetryable(_ error: any Error) -> Bool {
         switch error {
         case let error as TransportError: return error.isTransient
-        case RegistryError.unexpected(_, let status, _): return isRetryable(status: status) || status >= 500
+        case RegistryError.unexpected(_, let status, _): return isRetryable(status: status)
         default: return false
         }
     }
