@@ -16,22 +16,17 @@ public struct DiscardTarget: ImageTarget {
     public func writeBlob(
         _ repo: String, descriptor: Descriptor, mountFrom: String?, body: @Sendable () async throws -> any BodySource
     ) async throws -> BlobWrite {
-        let what = "\(repo)@\(descriptor.digest)"
         let source = try await body()
         try await source.opened()
-        let hashing = DigestingSink()
-        guard await source.pump(into: hashing) else {
-            throw source.failure ?? RegistryError.unexpected(what: what, status: 0, message: "the blob stopped before its end")
+        // The same checks as a download's: digest and size.
+        let feed = BlobFeed(
+            digest: descriptor.digest, size: descriptor.size, what: "\(repo)@\(descriptor.digest)", next: nil)
+        guard await source.pump(into: feed) else {
+            throw feed.refusal ?? source.failure
+                ?? RegistryError.unexpected(
+                    what: "\(repo)@\(descriptor.digest)", status: 0, message: "the blob stopped before its end")
         }
-        let actual = hashing.finish()
-        guard actual == descriptor.digest else {
-            throw RegistryError.digestMismatch(what: what, expected: descriptor.digest.description, actual: actual.description)
-        }
-        guard hashing.count == descriptor.size else {
-            throw RegistryError.unexpected(
-                what: what, status: 0, message: "\(hashing.count) bytes, the descriptor says \(descriptor.size)")
-        }
-        return .written(hashing.count)
+        return .written(try feed.finish())
     }
 
     public func putManifest(_ repo: String, reference: String, bytes: Data, mediaType: String) async throws {

@@ -7,6 +7,16 @@
 /// Positioned reads and writes on a file descriptor, retried on `EINTR`: what the file-backed
 /// bodies (``SpooledBody``, ``FileSink``, ``FileSource``) share.
 enum FileIO {
+    /// Creates a new file named `prefix` plus six unique characters (mkstemp).
+    /// - Returns: its descriptor and path, or nil with `errno` set.
+    static func temporaryFile(_ prefix: String) -> (fd: Int32, path: String)? {
+        // mkstemp replaces the six trailing X with a unique name.
+        var template = Array((prefix + String(repeating: "X", count: 6)).utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return nil }
+        return (fd, template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+    }
+
     /// Writes all of `bytes` at `offset`.
     /// - Returns: 0, or the `errno` of the write that failed (a full disk).
     static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) -> Int32 {

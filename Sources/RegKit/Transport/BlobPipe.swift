@@ -31,6 +31,12 @@ public final class BlobPipe: BodySink, BodySource, @unchecked Sendable {
         var peak = 0
 
         var buffered: Int { buffer.count - head }
+
+        /// Bytes the upload may read now: all buffered, but the blob's last byte only once the
+        /// download is checked.
+        func readable(of length: Int64) -> Int {
+            !finished && read + Int64(buffered) >= length ? buffered - 1 : buffered
+        }
     }
 
     private let state = Mutex(State())
@@ -117,9 +123,7 @@ public final class BlobPipe: BodySink, BodySource, @unchecked Sendable {
 
     public func read(into target: UnsafeMutableRawBufferPointer) -> BodyRead {
         let (answer, wake) = state.withLock { state -> (BodyRead, (@Sendable () -> Void)?) in
-            var available = state.buffered
-            // Hold back the last byte until the download is checked.
-            if !state.finished && state.read + Int64(available) >= length { available -= 1 }
+            let available = state.readable(of: length)
             if available > 0 {
                 let count = min(available, target.count)
                 state.buffer.withUnsafeBytes { source in
@@ -144,8 +148,7 @@ public final class BlobPipe: BodySink, BodySource, @unchecked Sendable {
 
     public func whenReadable(_ wake: @escaping @Sendable () -> Void) {
         let now = state.withLock { state -> Bool in
-            let available = state.buffered - (!state.finished && state.read + Int64(state.buffered) >= length ? 1 : 0)
-            if available > 0 || state.failure != nil || state.finished { return true }
+            if state.readable(of: length) > 0 || state.failure != nil || state.finished { return true }
             state.wakeReader = wake
             return false
         }

@@ -22,12 +22,11 @@ public final class FileSink: BodySink, @unchecked Sendable {
         self.path = path
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
-        // mkstemp replaces the six trailing X with a unique name.
-        var template = Array((folder + "/." + url.lastPathComponent + ".part-" + String(repeating: "X", count: 6)).utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw FileError(path: path, action: "create a temporary file for", errno: errno) }
-        self.fd = fd
-        self.temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        guard let file = FileIO.temporaryFile(folder + "/." + url.lastPathComponent + ".part-") else {
+            throw FileError(path: path, action: "create a temporary file for", errno: errno)
+        }
+        self.fd = file.fd
+        self.temporary = file.path
     }
 
     deinit {

@@ -20,12 +20,11 @@ public final class SpooledBody: BodySink, BodySource, @unchecked Sendable {
     /// - Throws: ``SpoolError`` when no temporary file can be made.
     public init() throws {
         let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        // mkstemp replaces the six trailing X with a unique name.
-        var template = Array((directory + "/reg-spool-" + String(repeating: "X", count: 6)).utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw SpoolError(directory: directory, errno: errno) }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        self.fd = fd
+        guard let file = FileIO.temporaryFile(directory + "/reg-spool-") else {
+            throw SpoolError(directory: directory, errno: errno)
+        }
+        unlink(file.path)
+        self.fd = file.fd
     }
 
     deinit { close(fd) }
