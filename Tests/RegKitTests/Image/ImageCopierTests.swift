@@ -50,6 +50,13 @@ struct ImageCopierTests {
         let first = try await ImageCopier(target: DiscardTarget()).copy(
             from: source, repo: "app", reference: "1.0", to: "dst", tag: "1.0")
         #expect(first.blobsCopied == 7 && first.bytes > 0)
+
+        // A blob whose bytes are not what its descriptor says is an error, not a pull that passed.
+        let forged = ForgedBlobs(source)
+        await #expect(throws: RegistryError.self) {
+            try await ImageCopier(target: DiscardTarget()).copy(
+                from: forged, repo: "app", reference: "1.0", to: "dst", tag: "1.0")
+        }
     }
 
     @Test("a second copy to a tag that has the digest writes nothing")
@@ -107,5 +114,26 @@ struct ImageCopierTests {
             try await ImageCopier(target: target).copy(from: source, repo: "app", reference: "1.0", to: "dst", tag: "1.0")
         }
         #expect(!target.log.contains { $0.hasPrefix("manifest") })
+    }
+}
+
+/// A source whose manifests are right and whose every blob body is other bytes.
+private struct ForgedBlobs: ImageSource {
+    let base: MemorySource
+    init(_ base: MemorySource) { self.base = base }
+
+    var name: String { "forged" }
+    func head(_ repo: String, reference: String) async throws -> ManifestHead {
+        try await base.head(repo, reference: reference)
+    }
+    func manifest(_ repo: String, reference: String) async throws -> ImageNode {
+        try await base.manifest(repo, reference: reference)
+    }
+    func blob(_ repo: String, digest: Digest, size: Int64?, into sink: any BodySink) async throws -> Int64 {
+        Issue.record("the copier reads bodies through blobBody")
+        return 0
+    }
+    func blobBody(_ repo: String, descriptor: Descriptor) async throws -> any BodySource {
+        DataSource(Data(repeating: 0x78, count: Int(descriptor.size)))
     }
 }

@@ -68,8 +68,9 @@ struct BlobPipeTests {
         let server = try ScriptedServer { _ in .bytes(content) }
         defer { server.stop() }
         let sink = GatedSink()
+        // Opened only once it has refused a piece: the download has met a full sink for sure.
         let opening = Task {
-            try await Task.sleep(nanoseconds: 300_000_000)
+            while sink.refusedWhileClosed == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
             sink.open()
         }
         let count = try await Self.client().blob(
