@@ -18,7 +18,7 @@ public struct Credentials: Sendable, Hashable {
 
 /// Finds the credentials for a registry, first match wins (DESIGN.md):
 /// `--username` with `--password-stdin`, then `REG_USERNAME`/`REG_PASSWORD`, then the
-/// Docker config's one store for the host, chosen as the Docker CLI chooses it (`credHelpers`
+/// `--authfile`'s, else the Docker config's, one store for the host, chosen as the Docker CLI chooses it (`credHelpers`
 /// for the host, else `credsStore`, else `auths`), then anonymous.
 ///
 /// Credentials are looked up by `host[:port]`, without regard to case (Docker Hub under
@@ -36,7 +36,8 @@ public final class CredentialStore: Sendable {
     /// Set when the environment holds half of `REG_USERNAME`/`REG_PASSWORD`, which is ignored: the
     /// tool says so once, rather than going on anonymously or with the Docker config unannounced.
     public let environmentWarning: String?
-    private let configPath: String?
+    /// The Docker-config-format files asked in turn: `--authfile`, then the Docker config.
+    private let configPaths: [String]
     private let helperTimeout: Int
     /// A lookup per host: running (every request that needs the host waits for the one
     /// lookup), then its answer. Failures are remembered too: a helper that hangs is waited for
@@ -49,11 +50,13 @@ public final class CredentialStore: Sendable {
 
     /// - Parameters:
     ///   - explicit: from the command line (`--username`, `--password-stdin`).
+    ///   - authFile: a file in the Docker config's format (`--authfile`, as skopeo and podman take),
+    ///     asked before the Docker config.
     ///   - environment: the process environment, for `REG_USERNAME`, `REG_PASSWORD`, `DOCKER_CONFIG`, `HOME`.
     ///   - helperTimeout: seconds a `docker-credential-*` helper may take before it is stopped (`--timeout`).
     public init(
-        explicit: Credentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-        helperTimeout: Int = 30
+        explicit: Credentials? = nil, authFile: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, helperTimeout: Int = 30
     ) {
         self.helperTimeout = helperTimeout
         let user = environment["REG_USERNAME"]
@@ -70,13 +73,9 @@ public final class CredentialStore: Sendable {
         } else {
             self.explicit = nil
         }
-        if let dir = environment["DOCKER_CONFIG"] {
-            configPath = dir + "/config.json"
-        } else if let home = environment["HOME"] {
-            configPath = home + "/.docker/config.json"
-        } else {
-            configPath = nil
-        }
+        let dockerConfig =
+            environment["DOCKER_CONFIG"].map { $0 + "/config.json" } ?? environment["HOME"].map { $0 + "/.docker/config.json" }
+        configPaths = [authFile, dockerConfig].compactMap { $0 }
     }
 
     /// The credentials for `host` (`host[:port]`), or nil for anonymous access.
@@ -122,13 +121,21 @@ public final class CredentialStore: Sendable {
     }
 
     private func lookUpDockerConfig(host: String) async throws(CredentialError) -> Found {
-        let anonymous = Found(credentials: nil, source: "anonymous")
-        guard let configPath, FileManager.default.fileExists(atPath: configPath) else { return anonymous }
+        for path in configPaths {
+            if let found = try await lookUp(host: host, in: path) { return found }
+        }
+        return Found(credentials: nil, source: "anonymous")
+    }
+
+    /// What the Docker-config-format file at `path` says for `host`, or nil when the file is
+    /// missing or has no store for the host.
+    private func lookUp(host: String, in path: String) async throws(CredentialError) -> Found? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
         let config: DockerConfig
         do {
-            config = try JSONDecoder().decode(DockerConfig.self, from: Data(contentsOf: URL(fileURLWithPath: configPath)))
+            config = try JSONDecoder().decode(DockerConfig.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw CredentialError.unreadableConfig(path: configPath)
+            throw CredentialError.unreadableConfig(path: path)
         }
         // One store answers for a registry, as in the Docker CLI (GetCredentialsStore in
         // cli/config/configfile/file.go): the registry's own helper, else the default store,
@@ -138,17 +145,17 @@ public final class CredentialStore: Sendable {
         if let helper = DockerConfig.entry(in: config.credHelpers, for: keys)?.value {
             return Found(
                 credentials: try await CredentialHelper(name: helper, timeout: helperTimeout).get(keys: keys),
-                source: "docker-credential-\(helper) (credHelpers in \(configPath))")
+                source: "docker-credential-\(helper) (credHelpers in \(path))")
         }
         if let store = config.credsStore, !store.isEmpty {
             return Found(
                 credentials: try await CredentialHelper(name: store, timeout: helperTimeout).get(keys: keys),
-                source: "docker-credential-\(store) (credsStore in \(configPath))")
+                source: "docker-credential-\(store) (credsStore in \(path))")
         }
         if let entry = DockerConfig.entry(in: config.auths, for: keys)?.value {
-            return Found(credentials: try entry.credentials(path: configPath), source: "auths in \(configPath)")
+            return Found(credentials: try entry.credentials(path: path), source: "auths in \(path)")
         }
-        return anonymous
+        return nil
     }
 }
 

@@ -135,6 +135,21 @@ struct CredentialStoreTests {
         #expect(try await overridden.credentials(for: "r.example") == Credentials(username: "override", password: "p"))
     }
 
+    @Test("--authfile answers before the Docker config, which still answers for hosts the authfile lacks")
+    func authFile() async throws {
+        let docker = try configDirectory(#"{"auths":{"r.example":{"auth":"\#(base64("docker:p"))"}}}"#)
+        let other = try configDirectory(#"{"auths":{"r.example":{"auth":"\#(base64("authfile:p"))"}}}"#)
+        let store = CredentialStore(
+            explicit: nil, authFile: other + "/config.json", environment: ["DOCKER_CONFIG": docker])
+        #expect(try await store.credentials(for: "r.example") == Credentials(username: "authfile", password: "p"))
+        #expect(store.source(for: "r.example") == "auths in \(other)/config.json")
+        #expect(try await store.credentials(for: "elsewhere.example") == nil)
+        let onlyB = try configDirectory(#"{"auths":{"b.example":{"auth":"\#(base64("b:p"))"}}}"#)
+        let both = CredentialStore(explicit: nil, authFile: onlyB + "/config.json", environment: ["DOCKER_CONFIG": docker])
+        #expect(try await both.credentials(for: "r.example") == Credentials(username: "docker", password: "p"))
+        #expect(try await both.credentials(for: "b.example") == Credentials(username: "b", password: "p"))
+    }
+
     @Test("no Docker config at all means anonymous")
     func noConfig() async throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("reg-none-\(UUID().uuidString)").path
