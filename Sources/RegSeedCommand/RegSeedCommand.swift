@@ -78,11 +78,10 @@ public struct RegSeedCommand: RegTool {
 
     private func parsedPlatforms() throws -> [Platform] {
         try platforms.split(separator: ",").map { text in
-            let parts = text.split(separator: "/").map(String.init)
-            guard parts.count == 2 || parts.count == 3 else {
+            guard let platform = Platform(parsing: String(text)) else {
                 throw ValidationError("--platforms: '\(text)' is not os/arch[/variant].")
             }
-            return Platform(os: parts[0], architecture: parts[1], variant: parts.count == 3 ? parts[2] : nil)
+            return platform
         }
     }
 

@@ -35,4 +35,7 @@ public struct DiscardTarget: ImageTarget {
                 what: "\(repo)@\(reference)", expected: expected.description, actual: Digest(of: bytes).description)
         }
     }
+
+    /// Nothing is kept, so there is nothing to list.
+    public func indexReferrers(_ repo: String, subject: Digest, referrers: [Descriptor]) async throws {}
 }

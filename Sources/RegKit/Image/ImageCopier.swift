@@ -20,14 +20,34 @@ public final class ImageCopier: Sendable {
         }
 
         public var status: Status
-        /// The top manifest's digest.
+        /// The top manifest's digest at the target.
         public var digest: Digest
+        /// The top manifest's digest at the source: another than ``digest`` for a platform subset.
+        public var sourceDigest: Digest
         /// Blob bytes sent to the target.
         public var bytes: Int64 = 0
         public var blobsCopied = 0
         public var blobsMounted = 0
         /// Blobs the target repository had already, or that another image of the run was moving.
         public var blobsSkipped = 0
+        /// Referrers (signatures, SBOMs, attestations) copied with it.
+        public var referrers = 0
+
+        public init(status: Status, digest: Digest, sourceDigest: Digest? = nil) {
+            self.status = status
+            self.digest = digest
+            self.sourceDigest = sourceDigest ?? digest
+        }
+
+        /// Counts what `other` moved too; copied when either copied anything.
+        mutating func add(_ other: Outcome) {
+            if other.status == .copied { status = .copied }
+            if other.status == .wouldCopy, status == .exists { status = .wouldCopy }
+            bytes += other.bytes
+            blobsCopied += other.blobsCopied
+            blobsMounted += other.blobsMounted
+            blobsSkipped += other.blobsSkipped
+        }
     }
 
     public let target: any ImageTarget
@@ -40,30 +60,33 @@ public final class ImageCopier: Sendable {
     ///   - tag: the tag to write last; nil copies by digest only.
     ///   - known: the digest `reference` is known to have (a resolved record): when the target
     ///     tag has it already, the source is not asked at all.
+    ///   - platforms: copy only these platforms of an index (``ImageGraph/selecting(_:name:)``);
+    ///     empty copies every one.
     ///   - mountFromSource: the source is the target's own store, so `repo` can lend its blobs.
     ///   - dryRun: write nothing; the outcome says what would move (blobs the target lacks).
     /// - Throws: what the walk, the source or the target throws; nothing is tagged then.
     @discardableResult
     public func copy(
         from source: any ImageSource, repo: String, reference: String, to targetRepo: String, tag: String?,
-        known: Digest? = nil, mountFromSource: Bool = false, dryRun: Bool = false
+        known: Digest? = nil, platforms: [Platform] = [], mountFromSource: Bool = false, dryRun: Bool = false
     ) async throws -> Outcome {
         // Copied already: the tag (or, copying by digest, the digest) is there with this digest.
         var present: Digest?
         if let probe = tag ?? known?.description { present = try await target.manifestDigest(targetRepo, reference: probe) }
-        if let known, present == known { return Outcome(status: .exists, digest: known) }
-        let graph = try await ImageWalk(source: source).graph(repo, reference: reference)
+        if let known, present == known, platforms.isEmpty { return Outcome(status: .exists, digest: known) }
+        let whole = try await ImageWalk(source: source).graph(repo, reference: reference)
+        let graph = try whole.selecting(platforms, name: "\(source.name)/\(repo)@\(whole.root.digest)")
         let root = graph.root
-        if tag == nil && known == nil {
+        if tag == nil && (known == nil || root.digest != known) {
             present = try await target.manifestDigest(targetRepo, reference: root.digest.description)
         }
-        if present == root.digest { return Outcome(status: .exists, digest: root.digest) }
-        if dryRun { return try await plan(graph, to: targetRepo) }
+        if present == root.digest { return Outcome(status: .exists, digest: root.digest, sourceDigest: whole.root.digest) }
+        if dryRun { return try await plan(graph, to: targetRepo, sourceDigest: whole.root.digest) }
         let lender = mountFromSource && repo != targetRepo ? repo : nil
         let moved = try await Concurrently.tryMap(graph.blobs) { descriptor in
             try await self.blob(descriptor, from: source, repo: repo, to: targetRepo, lender: lender)
         }
-        var outcome = Outcome(status: .copied, digest: root.digest)
+        var outcome = Outcome(status: .copied, digest: root.digest, sourceDigest: whole.root.digest)
         for result in moved {
             switch result {
             case .skipped: outcome.blobsSkipped += 1
@@ -82,13 +105,38 @@ public final class ImageCopier: Sendable {
         return outcome
     }
 
+    /// Copies what `referrers` list (``ImageWalk/referrers(_:of:)`` of an image in `repo`) to
+    /// `targetRepo`, after the image: each by the tag that attaches it, or by digest; then
+    /// the target lists those the source's referrers API gave under their subjects
+    /// (``ImageTarget/indexReferrers(_:subject:referrers:)``).
+    /// - Returns: what moved, summed, with the number of referrers; exists when nothing did.
+    public func copyReferrers(
+        _ referrers: [Referrer], from source: any ImageSource, repo: String, to targetRepo: String, of image: Digest,
+        mountFromSource: Bool = false, dryRun: Bool = false
+    ) async throws -> Outcome {
+        var total = Outcome(status: .exists, digest: image)
+        let outcomes = try await Concurrently.tryMap(referrers) { referrer in
+            try await self.copy(
+                from: source, repo: repo, reference: referrer.tag ?? referrer.descriptor.digest.description, to: targetRepo,
+                tag: referrer.tag, known: referrer.descriptor.digest, mountFromSource: mountFromSource, dryRun: dryRun)
+        }
+        for outcome in outcomes { total.add(outcome) }
+        total.referrers = referrers.count
+        guard !dryRun else { return total }
+        let listed = Dictionary(grouping: referrers.filter { $0.tag == nil }, by: \.subject)
+        for (subject, group) in listed.sorted(by: { $0.key.description < $1.key.description }) {
+            try await target.indexReferrers(targetRepo, subject: subject, referrers: group.map(\.descriptor))
+        }
+        return total
+    }
+
     /// What a copy of `graph` would move: the blobs the target repository lacks.
-    private func plan(_ graph: ImageGraph, to targetRepo: String) async throws -> Outcome {
+    private func plan(_ graph: ImageGraph, to targetRepo: String, sourceDigest: Digest) async throws -> Outcome {
         let target = self.target
         let missing = try await Concurrently.tryMap(graph.blobs) { descriptor in
             try await target.hasBlob(targetRepo, digest: descriptor.digest) ? nil : descriptor
         }
-        var outcome = Outcome(status: .wouldCopy, digest: graph.root.digest)
+        var outcome = Outcome(status: .wouldCopy, digest: graph.root.digest, sourceDigest: sourceDigest)
         for descriptor in missing {
             if let descriptor {
                 outcome.blobsCopied += 1

@@ -29,10 +29,17 @@ public protocol ImageSource: Sendable {
     /// source holding its bytes hands them over. By default it is fetched into a
     /// ``SpooledBody`` first.
     func blobBody(_ repo: String, descriptor: Descriptor) async throws -> any BodySource
+
+    /// The manifests whose `subject` is `digest`, as the source's referrers API lists them; nil
+    /// when it has none (then ``ImageWalk/referrers(_:of:)`` looks for ``ReferrerTag``s only).
+    func referrers(_ repo: String, subject: Digest) async throws -> [Descriptor]?
 }
 
 extension ImageSource {
     public var slot: HostSlots.Claim? { nil }
+
+    /// A source without a referrers API: tags are how it attaches artifacts.
+    public func referrers(_ repo: String, subject: Digest) async throws -> [Descriptor]? { nil }
 
     public func blobBody(_ repo: String, descriptor: Descriptor) async throws -> any BodySource {
         let spool = try SpooledBody()

@@ -26,6 +26,12 @@ public protocol ImageTarget: Sendable {
 
     /// Stores manifest bytes under `reference`: a digest, or a tag (written last).
     func putManifest(_ repo: String, reference: String, bytes: Data, mediaType: String) async throws
+
+    /// Makes `referrers` (manifests already put by digest, whose `subject` is `subject`)
+    /// findable: a target with a referrers API lists them by their subject itself; any other
+    /// lists them in the OCI fallback index (``ReferrerTag/fallback(for:)``), added to what that
+    /// index lists already.
+    func indexReferrers(_ repo: String, subject: Digest, referrers: [Descriptor]) async throws
 }
 
 extension ImageTarget {

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The tags that attach an artifact to an image by naming its digest, where a registry has no
 /// referrers API: the OCI 1.1 fallback index `sha256-<hex>`, and cosign's
 /// `sha256-<hex>.sig`, `.att` and `.sbom`. The one place these spellings live.
@@ -16,6 +18,22 @@ public enum ReferrerTag {
 
     /// The tags that may attach artifacts to `digest`, in ``suffixes`` order.
     public static func tags(for digest: Digest) -> [String] {
-        suffixes.map { "sha256-\(digest.hex)" + $0 }
+        suffixes.map { fallback(for: digest) + $0 }
+    }
+
+    /// The OCI 1.1 fallback tag: an index listing what refers to `digest`, where the registry
+    /// has no referrers API.
+    public static func fallback(for digest: Digest) -> String { "sha256-\(digest.hex)" }
+
+    /// The bytes of a fallback index listing `referrers`.
+    public static func index(listing referrers: [Descriptor]) throws -> Data {
+        struct Index: Encodable {
+            var schemaVersion = 2
+            var mediaType = MediaType.ociIndex
+            var manifests: [Descriptor]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(Index(manifests: referrers))
     }
 }

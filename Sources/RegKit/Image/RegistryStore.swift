@@ -47,6 +47,10 @@ public struct RegistryStore: ImageSource, ImageTarget {
         return pipe
     }
 
+    public func referrers(_ repo: String, subject: Digest) async throws -> [Descriptor]? {
+        try await client.referrers(registry, repo: repo, subject: subject)
+    }
+
     // MARK: - Writing
 
     public func manifestDigest(_ repo: String, reference: String) async throws -> Digest? {
@@ -120,5 +124,19 @@ public struct RegistryStore: ImageSource, ImageTarget {
 
     public func putManifest(_ repo: String, reference: String, bytes: Data, mediaType: String) async throws {
         try await client.putManifest(registry, repo: repo, reference: reference, body: bytes, mediaType: mediaType)
+    }
+
+    public func indexReferrers(_ repo: String, subject: Digest, referrers: [Descriptor]) async throws {
+        // A registry with the API indexed each manifest by its subject as it was put.
+        if try await client.referrers(registry, repo: repo, subject: subject) != nil { return }
+        let tag = ReferrerTag.fallback(for: subject)
+        var listed: [Descriptor] = []
+        do {
+            listed = try await manifest(repo, reference: tag).children
+        } catch RegistryError.notFound {}
+        let added = referrers.filter { referrer in !listed.contains { $0.digest == referrer.digest } }
+        guard !added.isEmpty else { return }
+        try await putManifest(
+            repo, reference: tag, bytes: try ReferrerTag.index(listing: listed + added), mediaType: MediaType.ociIndex)
     }
 }

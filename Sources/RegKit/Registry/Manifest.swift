@@ -40,6 +40,18 @@ public struct Platform: Codable, Sendable, Hashable, CustomStringConvertible {
 
     /// `os/architecture[/variant]`, as `docker` and the records write it.
     public var description: String { [os, architecture, variant].compactMap { $0 }.joined(separator: "/") }
+
+    /// Parses `os/architecture[/variant]`; nil for anything else.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard (2...3).contains(parts.count), !parts.contains(where: \.isEmpty) else { return nil }
+        self.init(os: parts[0], architecture: parts[1], variant: parts.count == 3 ? parts[2] : nil)
+    }
+
+    /// True when `platform` is this one; a pattern without a variant takes every variant.
+    public func matches(_ platform: Platform) -> Bool {
+        os == platform.os && architecture == platform.architecture && (variant == nil || variant == platform.variant)
+    }
 }
 
 /// The parts of a manifest that reg reads: an image manifest or an index.

@@ -414,6 +414,31 @@ public final class RegistryClient: Sendable {
         return true
     }
 
+    /// The manifests whose `subject` is `digest`, from the OCI 1.1 referrers API
+    /// (`GET /v2/REPO/referrers/DIGEST`, every page its `Link` names); nil when the registry has
+    /// no such API (404 or 405: distribution 2.x), so the caller looks for ``ReferrerTag``s.
+    public func referrers(_ registry: RegistryAddress, repo: String, subject: Digest) async throws -> [Descriptor]? {
+        let what = "\(registry.name)/\(repo)@\(subject) referrers"
+        var url: String? = registry.baseURL + "/v2/\(repo)/referrers/\(subject)"
+        var found: [Descriptor] = []
+        var requested: Set<String> = []
+        while let current = url, requested.insert(current).inserted {
+            let request = HTTPRequest(.get, current, headers: [("Accept", MediaType.ociIndex)])
+            let response = try await expect(request, to: registry, scope: .pull(repo), what: what, allowing: [404, 405])
+            guard response.isSuccess else { return nil }
+            guard let index = try? JSONDecoder().decode(Manifest.self, from: response.body), let listed = index.manifests else {
+                throw RegistryError.unexpected(what: what, status: response.status, message: "answer is not an OCI index")
+            }
+            found += listed
+            url = LinkHeader.next(response.headerValues("Link"), requestURL: current)
+            if let next = url, !RegistryClient.isOwn(next, of: registry) {
+                throw RegistryError.unexpected(
+                    what: what, status: response.status, message: "next page link leads to another host: \(next)")
+            }
+        }
+        return found
+    }
+
     // MARK: - Blobs
 
     /// Fetches a blob into `sink` (or only hashes it), checking its digest and, when given,

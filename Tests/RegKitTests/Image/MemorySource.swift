@@ -10,13 +10,23 @@ final class MemorySource: ImageSource {
     private let manifests: [String: (type: String, bytes: Data)]
     private let blobs: [Digest: Data]
     private let reads = Mutex<[String]>([])
+    /// What a referrers API lists per subject; nil for a source without the API.
+    private let listed: [Digest: [Descriptor]]?
 
-    /// - Parameter manifests: bytes and media type by tag or digest; each is also stored by its digest.
-    init(manifests: [String: (type: String, bytes: Data)], blobs: [Data] = []) {
+    /// - Parameters:
+    ///   - manifests: bytes and media type by tag or digest; each is also stored by its digest.
+    ///   - referrers: what the source's referrers API lists per subject; nil: it has none.
+    init(manifests: [String: (type: String, bytes: Data)], blobs: [Data] = [], referrers: [Digest: [Descriptor]]? = nil) {
         var all = manifests
         for (_, entry) in manifests { all[Digest(of: entry.bytes).description] = entry }
         self.manifests = all
         self.blobs = Dictionary(blobs.map { (Digest(of: $0), $0) }, uniquingKeysWith: { a, _ in a })
+        self.listed = referrers
+    }
+
+    func referrers(_ repo: String, subject: Digest) async throws -> [Descriptor]? {
+        guard let listed else { return nil }
+        return listed[subject] ?? []
     }
 
     /// The references read so far, in order.

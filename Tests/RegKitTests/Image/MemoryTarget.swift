@@ -12,12 +12,27 @@ final class MemoryTarget: ImageTarget {
         var blobs: [String: Set<Digest>] = [:]
         var manifests: [String: [String: Digest]] = [:]
         var log: [String] = []
+        var referrers: [Digest: [Digest]] = [:]
     }
 
     private let state = Mutex(State())
 
-    /// Every write, in order: `blob REPO DIGEST`, `mount REPO DIGEST`, `manifest REPO REFERENCE`.
+    /// Every write, in order: `blob REPO DIGEST`, `mount REPO DIGEST`, `manifest REPO REFERENCE`,
+    /// `referrers REPO SUBJECT COUNT`.
     var log: [String] { state.withLock { $0.log } }
+
+    /// What ``indexReferrers(_:subject:referrers:)`` listed, per subject.
+    var referrers: [Digest: [Digest]] { state.withLock { $0.referrers } }
+
+    func indexReferrers(_ repo: String, subject: Digest, referrers: [Descriptor]) async throws {
+        try state.withLock { state in
+            for referrer in referrers where state.manifests[repo]?[referrer.digest.description] == nil {
+                throw RegistryError.invalidManifest(reference: "\(subject)", reason: "referrer \(referrer.digest) not there yet")
+            }
+            state.referrers[subject, default: []] += referrers.map(\.digest)
+            state.log.append("referrers \(repo) \(subject.hex.prefix(6)) \(referrers.count)")
+        }
+    }
 
     func manifestDigest(_ repo: String, reference: String) async throws -> Digest? {
         state.withLock { $0.manifests[repo]?[reference] }
