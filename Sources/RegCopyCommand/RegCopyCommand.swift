@@ -25,8 +25,17 @@ public struct RegCopyCommand: RegTool {
             at content that is not all there, so an interrupted copy is harmless and a re-run \
             completes it.
 
+            --platform os/arch[/variant] (repeatable) copies part of a multi-platform image: one \
+            platform makes the destination tag point at that platform's manifest, several at a new \
+            index listing only them (and their attestations); the record's "destDigest" gives the \
+            digest at the destination. --referrers also copies what is attached to each image: \
+            what the referrers API lists, the sha256-<hex> fallback index and cosign's \
+            sha256-<hex>.sig, .att and .sbom tags; at a destination without the referrers API, \
+            manifests the API listed are added to its fallback index.
+
             Each record comes out with "status" (copied, exists, would-copy), "dest", "digest", \
-            "bytes" and "blobsCopied", "blobsMounted", "blobsSkipped". Exit status: 0 when every \
+            "bytes" and "blobsCopied", "blobsMounted", "blobsSkipped" (and "referrers" with \
+            --referrers). Exit status: 0 when every \
             record ends copied, exists or would-copy; 1 when some failed; 2 on trouble.
 
             Examples:
@@ -50,6 +59,19 @@ public struct RegCopyCommand: RegTool {
     @Option(help: ArgumentHelp("Rename repositories: s/REGEX/REPLACEMENT/ ($1 or \\1 for a group).", valueName: "expr"))
     var rename: String?
 
+    @Option(
+        name: .customLong("platform"),
+        help: ArgumentHelp(
+            "Copy only this platform of a multi-platform image (repeatable): one makes the tag point at that platform's manifest, several at a new index of them.",
+            valueName: "os/arch[/variant]"))
+    var platforms: [String] = []
+
+    @Flag(
+        help:
+            "Also copy what is attached to each image: the referrers API's list, the sha256-<hex> fallback index, cosign's .sig, .att and .sbom tags."
+    )
+    var referrers = false
+
     @Flag(help: "Copy nothing: report what would be copied, and how many bytes.")
     var dryRun = false
 
@@ -60,6 +82,16 @@ public struct RegCopyCommand: RegTool {
     public func validate() throws {
         guard (1...2).contains(references.count) else {
             throw ValidationError("Give DEST (records on standard input), or SRC DEST.")
+        }
+        _ = try parsedPlatforms()
+    }
+
+    private func parsedPlatforms() throws -> [Platform] {
+        try platforms.map { text in
+            guard let platform = Platform(parsing: text) else {
+                throw ValidationError("--platform \(text): not os/arch[/variant] (linux/amd64, linux/arm64/v8).")
+            }
+            return platform
         }
     }
 
@@ -78,7 +110,8 @@ public struct RegCopyCommand: RegTool {
                 "\(references.last!): a digest is what content hashes to, not a place to copy to: write REGISTRY/REPO[:TAG].")
         }
         let context = try recordContext(arguments: sources, flags: flags, tool: "reg-copy")
-        let options = CopyImages.Options(destination: destination, mapping: mapping, dryRun: dryRun)
+        let options = CopyImages.Options(
+            destination: destination, mapping: mapping, platforms: try parsedPlatforms(), referrers: referrers, dryRun: dryRun)
         await CopyImages(options: options).run(context)
         try context.finish()
     }

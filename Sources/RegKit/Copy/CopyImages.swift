@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// `reg-copy`: copies the images the records name to a destination registry, whole (every
@@ -17,11 +18,20 @@ public struct CopyImages: RecordOperation {
         /// The registry, or one repository (and tag) for a single image.
         public var destination: ImageReference
         public var mapping: RepositoryMapping
+        /// Only these platforms of an index (empty: every one).
+        public var platforms: [Platform]
+        /// Also what is attached to each image (signatures, SBOMs, attestations).
+        public var referrers: Bool
         public var dryRun: Bool
 
-        public init(destination: ImageReference, mapping: RepositoryMapping = .init(), dryRun: Bool = false) {
+        public init(
+            destination: ImageReference, mapping: RepositoryMapping = .init(), platforms: [Platform] = [],
+            referrers: Bool = false, dryRun: Bool = false
+        ) {
             self.destination = destination
             self.mapping = mapping
+            self.platforms = platforms
+            self.referrers = referrers
             self.dryRun = dryRun
         }
     }
@@ -37,6 +47,11 @@ public struct CopyImages: RecordOperation {
         let copier = ImageCopier(target: RegistryStore(registry: options.destination.registry, client: context.client))
         var images = 0
         var bytes: Int64 = 0
+        let start = ContinuousClock.now
+        func rate() -> String {
+            let seconds = max((ContinuousClock.now - start) / .seconds(1), 0.001)
+            return String(format: "%.1f MiB/s", Double(bytes) / 1_048_576 / seconds)
+        }
         // A destination tag takes the first image of the input: records go one at a time, so
         // "first" is the input's order, not whichever record a concurrent run reached first.
         let window = options.destination.tag == nil ? context.window : 1
@@ -48,9 +63,9 @@ public struct CopyImages: RecordOperation {
                 images += 1
                 if case .int(let moved) = record[Record.Field.bytes] { bytes += moved }
             }
-            context.diagnostics.progress("\(images) images, \(bytes) bytes")
+            context.diagnostics.progress("\(images) images done, \(bytes) bytes, \(rate())")
         }
-        context.diagnostics.verbose("\(images) images, \(bytes) bytes \(options.dryRun ? "to copy" : "copied")")
+        context.diagnostics.verbose("\(images) images, \(bytes) bytes \(options.dryRun ? "to copy" : "copied, \(rate())")")
     }
 
     /// The output records of one input record.
@@ -109,17 +124,29 @@ public struct CopyImages: RecordOperation {
         }
         let targetRepo = destination.repo ?? options.mapping.map(repo)
         let targetTag = destination.tag ?? (destination.digest == nil ? tag : nil)
-        let outcome = try await copier.copy(
-            from: RegistryStore(registry: registry, client: context.client), repo: repo,
-            reference: digest?.description ?? tag!, to: targetRepo, tag: targetTag, known: digest,
-            mountFromSource: registry == destination.registry, dryRun: options.dryRun)
+        let source = RegistryStore(registry: registry, client: context.client)
+        let mount = registry == destination.registry
+        var outcome = try await copier.copy(
+            from: source, repo: repo, reference: digest?.description ?? tag!, to: targetRepo, tag: targetTag, known: digest,
+            platforms: options.platforms, mountFromSource: mount, dryRun: options.dryRun)
+        if options.referrers {
+            // What is attached to the source's image: a signature names the source's digest.
+            let referrers = try await ImageWalk(source: source).referrers(repo, of: outcome.sourceDigest)
+            let attached = try await copier.copyReferrers(
+                referrers, from: source, repo: repo, to: targetRepo, of: outcome.sourceDigest, mountFromSource: mount,
+                dryRun: options.dryRun)
+            outcome.add(attached)
+            outcome.referrers = attached.referrers
+        }
         var out = record
         switch outcome.status {
         case .copied: out.status = Record.Status.copied
         case .exists: out.status = Record.Status.exists
         case .wouldCopy: out.status = Record.Status.wouldCopy
         }
-        if out.digest == nil { out.digest = outcome.digest.description }
+        if out.digest == nil { out.digest = outcome.sourceDigest.description }
+        if outcome.digest != outcome.sourceDigest { out[Record.Field.destDigest] = .string(outcome.digest.description) }
+        if options.referrers { out[Record.Field.referrers] = .int(Int64(outcome.referrers)) }
         let reference = targetTag.map { ":" + $0 } ?? "@" + outcome.digest.description
         out[Record.Field.dest] = .string(destination.registry.written + "/" + targetRepo + reference)
         out[Record.Field.bytes] = .int(outcome.bytes)

@@ -39,6 +39,11 @@ extension Record {
         public static let blobsCopied = "blobsCopied"
         public static let blobsMounted = "blobsMounted"
         public static let blobsSkipped = "blobsSkipped"
+        /// reg-copy `--platform`: the digest at the destination, where it is not the source's
+        /// (`digest`): a new index of the platforms chosen, or the one platform's manifest.
+        public static let destDigest = "destDigest"
+        /// reg-copy `--referrers`: how many manifests attached to the image went with it.
+        public static let referrers = "referrers"
     }
 
     /// The outcomes action tools write in `status`: the one place they are spelled.
