@@ -110,7 +110,7 @@ public struct RegistryStore: ImageSource, ImageTarget {
                         "\(name)/\(repo)@\(descriptor.digest): upload failed (\(error)), starting again in \(String(format: "%.1f", pause)) s"
                     )
                     restarts += 1
-                    try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+                    try await HostSlots.pause(seconds: pause)
                 }
                 guard case .session(let fresh) = try await client.startUpload(registry, repo: repo) else { return .mounted }
                 session = fresh

@@ -163,7 +163,7 @@ public final class RegistryClient: Sendable {
             }
             attempts += 1
             request.sink?.reset()
-            try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+            try await HostSlots.pause(seconds: pause)
         }
     }
 
@@ -472,7 +472,7 @@ public final class RegistryClient: Sendable {
                 )
             }
             resumes += 1
-            try await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+            try await HostSlots.pause(seconds: pause)
         }
     }
 

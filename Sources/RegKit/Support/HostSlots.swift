@@ -21,7 +21,10 @@ public actor HostSlots {
     public static let shared = HostSlots()
 
     /// Hosts whose slot the current task (and the tasks it starts) already holds.
-    @TaskLocal public static var held: Set<String> = []
+    public static var held: Set<String> { Set(holding.map(\.host)) }
+
+    /// The claims the current task holds.
+    @TaskLocal private static var holding: Set<Claim> = []
 
     private var busy: [String: Int] = [:]
     private var waiting: [(claims: [Claim], continuation: CheckedContinuation<Void, Never>)] = []
@@ -33,13 +36,30 @@ public actor HostSlots {
         guard !needed.isEmpty else { return try await body() }
         await shared.acquire(needed)
         do {
-            let result = try await $held.withValue(held.union(needed.map(\.host))) { try await body() }
+            let result = try await $holding.withValue(holding.union(needed)) { try await body() }
             await shared.release(needed)
             return result
         } catch {
             await shared.release(needed)
             throw error
         }
+    }
+
+    /// Sleeps `seconds` (a pause before another try) without the slots the current task
+    /// holds: they go back for the pause and are taken again, all at once, after it. A
+    /// restarted pipe or a resumed download then does not keep other transfers waiting.
+    public static func pause(seconds: Double) async throws {
+        let mine = Array(holding)
+        guard !mine.isEmpty else { return try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) }
+        await shared.release(mine)
+        do {
+            try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+        } catch {
+            // Taken again even when cancelled: the ``run(_:_:)`` that took them gives them back.
+            await shared.acquire(mine)
+            throw error
+        }
+        await shared.acquire(mine)
     }
 
     private func fits(_ claims: [Claim]) -> Bool {

@@ -48,6 +48,24 @@ struct HostSlotsTests {
         #expect(inner.contains(host))
     }
 
+    @Test("a pause inside held slots (a pipe starting over) gives them back: with one slot, another goes in between")
+    func pauseGivesBack() async throws {
+        let claim = HostSlots.Claim(host: Self.host(), limit: 1)
+        let events = EventLog()
+        let paused = Task {
+            try await HostSlots.run([claim]) {
+                events.add("pipe")
+                try await HostSlots.pause(seconds: 1)
+                #expect(HostSlots.held.contains(claim.host), "taken again after the pause")
+                events.add("pipe again")
+            }
+        }
+        while events.all.isEmpty { try await Task.sleep(nanoseconds: 5_000_000) }
+        try await HostSlots.run([claim]) { events.add("other") }
+        try await paused.value
+        #expect(events.all == ["pipe", "other", "pipe again"])
+    }
+
     @Test("the pause before a retry holds no slot: with --jobs 1 another request goes in between")
     func retryPause() async throws {
         let server = try ScriptedServer { request in
