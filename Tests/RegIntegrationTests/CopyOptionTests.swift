@@ -64,6 +64,52 @@ struct CopyOptionTests {
             none.stderr.contains("no platform linux/s390x (it has linux/amd64, linux/arm64/v8, linux/arm/v7)"), "\(none.stderr)")
     }
 
+    @Test("an index with attestation entries copies whole; a platform subset keeps the attestations of its platforms")
+    func attestations() async throws {
+        let (a, b) = try await CopyTests.pair()
+        defer { CopyTests.stop(a, b) }
+        let layout = try OCILayout.multiPlatform(
+            platforms: ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"], attestations: true)
+        defer { try? FileManager.default.removeItem(at: layout.directory) }
+        let digest = try push(layout: layout, to: a, repo: "team/attested", tag: "1.0")
+        #expect(try (Self.raw(a, "team/attested:1.0")["manifests"] as? [Any])?.count == 6)
+
+        let whole = try reg("reg-copy", ["\(a.registry)/team/attested:1.0", "\(b.registry)/team/attested:1.0"])
+        #expect(whole.status == 0, "\(whole)")
+        #expect(try CopyTests.digest(b, "team/attested:1.0") == digest)
+        let out = try makeTemporaryDirectory("attested")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let pulled = try skopeo(
+            ["copy", "--all"] + b.skopeoSourceArgs + [b.dockerReference("team/attested:1.0"), "oci:\(out.path):x"])
+        #expect(pulled.status == 0, "\(pulled.stderr)")
+
+        let one = try reg(
+            "reg-copy", ["--platform", "linux/amd64", "\(a.registry)/team/attested:1.0", "\(b.registry)/team/amd64:1.0"])
+        #expect(one.status == 0, "\(one)")
+        #expect(try CopyTests.digest(b, "team/amd64:1.0") == layout.platforms[0].digest)
+
+        let two = try reg(
+            "reg-copy",
+            [
+                "--platform", "linux/amd64", "--platform", "linux/arm64", "\(a.registry)/team/attested:1.0",
+                "\(b.registry)/team/two:1.0",
+            ])
+        #expect(two.status == 0, "\(two)")
+        let entries = try Self.raw(b, "team/two:1.0")["manifests"] as? [[String: Any]] ?? []
+        let described = entries.compactMap { ($0["annotations"] as? [String: String])?["vnd.docker.reference.digest"] }
+        #expect(entries.count == 4, "two platforms and their two attestations")
+        #expect(Set(described) == Set(layout.platforms.prefix(2).map(\.digest)))
+
+        let all = try reg(
+            "reg-copy",
+            [
+                "--platform", "linux/amd64", "--platform", "linux/arm64", "--platform", "linux/arm",
+                "\(a.registry)/team/attested:1.0", "\(b.registry)/team/all:1.0",
+            ])
+        #expect(all.records.first?["destDigest"] == nil, "every platform: the index as it is")
+        #expect(try CopyTests.digest(b, "team/all:1.0") == digest)
+    }
+
     @Test(
         "--referrers: cosign tags, the OCI fallback index and a referrer's own signature go along, by the tag schema distribution 2 uses"
     )

@@ -30,9 +30,12 @@ extension ImageGraph {
         } else {
             let kept = Set(chosen.map(\.digest))
             let describes = "vnd.docker.reference.digest"
-            newRoot = try root.keeping { entry in
+            let keep = { (entry: Descriptor) in
                 kept.contains(entry.digest) || entry.annotations?[describes].flatMap(Digest.init).map(kept.contains) == true
             }
+            // Every entry chosen: the index as it is, digest and all.
+            if root.children.allSatisfy(keep) { return self }
+            newRoot = try root.keeping(keep)
         }
         let below = ImageWalk.childrenFirst(newRoot, nodes)
         return ImageGraph(root: newRoot, descendants: below, listed: below.map(\.digest))

@@ -67,9 +67,11 @@ final class OCILayout: Sendable {
     }
 
     /// A multi-platform image: an OCI index over one image per platform (each with its own layer).
+    /// - Parameter attestations: also an attestation manifest per platform, listed as
+    ///   `docker buildx` lists them (platform `unknown/unknown`, `vnd.docker.reference.digest`).
     static func multiPlatform(
         seed: String = UUID().uuidString, created: Date = defaultCreated,
-        platforms: [String] = ["linux/amd64", "linux/arm64/v8"], layerBytes: Int = 256
+        platforms: [String] = ["linux/amd64", "linux/arm64/v8"], layerBytes: Int = 256, attestations: Bool = false
     ) throws -> OCILayout {
         let writer = try Writer()
         let stamp = rfc3339(created)
@@ -78,13 +80,23 @@ final class OCILayout: Sendable {
             children.append(
                 (platform, try writer.image(seed: seed, created: stamp, platform: platform, layerBytes: layerBytes)))
         }
-        let index: [String: Any] = [
-            "schemaVersion": 2,
-            "mediaType": indexType,
-            "manifests": children.map { platform, child in
-                child.json.merging(["platform": platformJSON(platform)]) { _, new in new }
-            },
-        ]
+        var entries = children.map { platform, child in
+            child.json.merging(["platform": platformJSON(platform)]) { _, new in new }
+        }
+        if attestations {
+            for (_, child) in children {
+                let attestation = try writer.image(
+                    seed: seed + child.digest, created: stamp, platform: "unknown/unknown", layerBytes: 64)
+                let annotations = [
+                    "vnd.docker.reference.digest": child.digest, "vnd.docker.reference.type": "attestation-manifest",
+                ]
+                entries.append(
+                    attestation.json.merging(["platform": platformJSON("unknown/unknown"), "annotations": annotations]) {
+                        _, new in new
+                    })
+            }
+        }
+        let index: [String: Any] = ["schemaVersion": 2, "mediaType": indexType, "manifests": entries]
         let top = try writer.blob(json(index), mediaType: indexType)
         try writer.finish(top)
         return OCILayout(
