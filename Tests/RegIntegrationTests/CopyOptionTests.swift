@@ -1,4 +1,5 @@
 import Foundation
+import RegKit
 import Testing
 
 /// reg-copy's platform subsets, referrers, credentials per registry and crash safety, against
@@ -152,6 +153,36 @@ struct CopyOptionTests {
         #expect(plain.status == 0)
         let tags = try curl(["-sSf", "\(b.baseURL)/v2/team/plain/tags/list"])
         #expect(tags.stdout.contains(#""tags":["1.0"]"#), "without --referrers only the image: \(tags.stdout)")
+    }
+
+    @Test("a destination without the referrers API gets manifests the API listed in its fallback index, added to what it lists")
+    func fallbackIndexMerged() async throws {
+        let server = try await RegistryServer.start()
+        defer { server.stop() }
+        try InventoryTests.seed(server, ["\(server.registry)/team/app:1.0"])
+        let subject = try CopyTests.digest(server, "team/app:1.0")
+        let sbom = try Self.pushArtifact(server, repo: "team/app", subject: subject)
+        let store = RegistryStore(
+            registry: try RegistryAddress(server.registry), client: RegistryClient(credentials: CredentialStore(environment: [:]))
+        )
+        let descriptor = Descriptor(
+            mediaType: MediaType.ociManifest, digest: try #require(Digest(sbom.digest)), size: Int64(sbom.size))
+        let subjectDigest = try #require(Digest(subject))
+        let tag = ReferrerTag.fallback(for: subjectDigest)
+
+        try await store.indexReferrers("team/app", subject: subjectDigest, referrers: [descriptor])
+        let first = try await store.manifest("team/app", reference: tag)
+        #expect(first.children.map(\.digest) == [descriptor.digest])
+
+        // A second artifact joins the first; listing one already there changes nothing.
+        try InventoryTests.seed(server, ["\(server.registry)/team/app:signature"])
+        let signed = try await store.head("team/app", reference: "signature")
+        let other = Descriptor(mediaType: signed.mediaType, digest: signed.digest, size: signed.size)
+        try await store.indexReferrers("team/app", subject: subjectDigest, referrers: [other, descriptor])
+        let second = try await store.manifest("team/app", reference: tag)
+        #expect(second.children.map(\.digest) == [descriptor.digest, other.digest])
+        try await store.indexReferrers("team/app", subject: subjectDigest, referrers: [descriptor])
+        #expect(try await store.manifest("team/app", reference: tag).digest == second.digest)
     }
 
     /// Pushes an SBOM artifact (empty config, one layer, `subject`) by digest; its digest and size.
