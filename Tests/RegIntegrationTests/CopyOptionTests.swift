@@ -187,32 +187,23 @@ struct CopyOptionTests {
 
     /// Pushes an SBOM artifact (empty config, one layer, `subject`) by digest; its digest and size.
     static func pushArtifact(_ server: RegistryServer, repo: String, subject: String) throws -> (digest: String, size: Int) {
-        let folder = try makeTemporaryDirectory("artifact")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let base = "\(server.baseURL)/v2/\(repo)"
-        let result = try shell(
+        let printed = try curlPush(
+            server, repo: repo,
             """
-            set -euo pipefail
-            cd '\(folder.path)'
             printf '{}' > empty
             printf '{"spdxVersion":"SPDX-2.3"}' > sbom
-            upload() {
-              loc=$(curl -sS -o /dev/null -D - -X POST '\(base)/blobs/uploads/' | tr -d '\\r' | sed -n 's/^[Ll]ocation: //p')
-              curl -sSf -T "$1" -H 'Content-Type: application/octet-stream' "$loc&digest=sha256:$(sha256sum "$1" | cut -d' ' -f1)"
-            }
             upload empty
             upload sbom
             E=$(sha256sum empty | cut -d' ' -f1)
             S=$(sha256sum sbom | cut -d' ' -f1)
-            SUBJECT_SIZE=$(curl -sSf -o /dev/null -w '%{size_download}' -H 'Accept: application/vnd.oci.image.manifest.v1+json' '\(base)/manifests/\(subject)')
+            SUBJECT_SIZE=$(curl -sSf -o /dev/null -w '%{size_download}' -H 'Accept: application/vnd.oci.image.manifest.v1+json' "$BASE/manifests/\(subject)")
             printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/spdx+json","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:%s","size":2},"layers":[{"mediaType":"application/spdx+json","digest":"sha256:%s","size":%s}],"subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\(subject)","size":%s}}' "$E" "$S" "$(stat -c %s sbom)" "$SUBJECT_SIZE" > manifest
             D=sha256:$(sha256sum manifest | cut -d' ' -f1)
-            curl -sSf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary @manifest "\(base)/manifests/$D"
+            curl -sSf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary @manifest "$BASE/manifests/$D"
             echo "$D $(stat -c %s manifest)"
             """)
-        let parts = result.stdout.split(separator: " ")
-        guard result.status == 0, parts.count == 2, let size = Int(parts[1].trimmingCharacters(in: .whitespacesAndNewlines))
-        else { throw HarnessError("artifact push failed: \(result)") }
+        let parts = printed.split(separator: " ")
+        guard parts.count == 2, let size = Int(parts[1]) else { throw HarnessError("artifact push printed \(printed)") }
         return (String(parts[0]), size)
     }
 

@@ -20,29 +20,19 @@ struct CopyTests {
     /// Pushes `repo:tag` to `server` by raw curl: a random layer of `bytes` (incompressible, as
     /// real layers are), its config and an OCI manifest. Returns the layer's digest.
     static func pushRandomImage(_ server: RegistryServer, repo: String, tag: String, bytes: Int) throws -> String {
-        let folder = try makeTemporaryDirectory("big")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let base = "\(server.baseURL)/v2/\(repo)"
-        let push = try shell(
+        try curlPush(
+            server, repo: repo,
             """
-            set -euo pipefail
-            cd '\(folder.path)'
             head -c \(bytes) /dev/urandom > layer
             L=$(sha256sum layer | cut -d' ' -f1)
             printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$L" > config
             C=$(sha256sum config | cut -d' ' -f1)
-            upload() {
-              loc=$(curl -sS -o /dev/null -D - -X POST '\(base)/blobs/uploads/' | tr -d '\\r' | sed -n 's/^[Ll]ocation: //p')
-              curl -sSf -T "$1" -H 'Content-Type: application/octet-stream' "$loc&digest=sha256:$2"
-            }
-            upload layer "$L"
-            upload config "$C"
+            upload layer
+            upload config
             printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%s","size":\(bytes)}]}' "$C" "$(stat -c %s config)" "$L" > manifest
-            curl -sSf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary @manifest '\(base)/manifests/\(tag)'
+            curl -sSf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary @manifest "$BASE/manifests/\(tag)"
             echo "sha256:$L"
             """, timeout: 300)
-        guard push.status == 0 else { throw HarnessError("push of \(repo):\(tag) failed: \(push)") }
-        return push.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func byRef(_ records: [[String: Any]]) -> [String: [String: Any]] {
