@@ -102,17 +102,20 @@ actor Authenticator {
         let key = TokenKey(host: registry.host, scope: scope.value)
         if let token = tokens[key], token.expires > Date() { return token }
         if let task = pending[key] { return try await task.value }
-        let credentials = try await self.credentials.credentials(for: registry.host)
-        if credentials != nil, !registry.plainHTTP, !allowsPlainRealm,
-            let realm = challenge.realm, URLComponents(string: realm)?.scheme?.lowercased() == "http"
-        {
-            // The token request carries the password as HTTP Basic: over plain HTTP, anyone on
-            // the path reads it, although the registry itself was reached over HTTPS.
-            throw RegistryError.plainTextRealm(registry: registry.name, realm: realm)
-        }
-        let fetch = fetchToken
+        // Pending from here on, before any suspension: requests that meet the same challenge
+        // at once share one token request.
+        let (store, fetch, allowsPlainRealm) = (self.credentials, fetchToken, self.allowsPlainRealm)
         let task = Task {
-            try await Authenticator.requestToken(challenge: challenge, scope: scope, credentials: credentials, fetch: fetch)
+            let credentials = try await store.credentials(for: registry.host)
+            if credentials != nil, !registry.plainHTTP, !allowsPlainRealm,
+                let realm = challenge.realm, URLComponents(string: realm)?.scheme?.lowercased() == "http"
+            {
+                // The token request carries the password as HTTP Basic: over plain HTTP, anyone on
+                // the path reads it, although the registry itself was reached over HTTPS.
+                throw RegistryError.plainTextRealm(registry: registry.name, realm: realm)
+            }
+            return try await Authenticator.requestToken(
+                challenge: challenge, scope: scope, credentials: credentials, fetch: fetch)
         }
         pending[key] = task
         defer { pending[key] = nil }
