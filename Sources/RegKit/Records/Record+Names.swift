@@ -39,6 +39,18 @@ extension Record {
         public static let blobsCopied = "blobsCopied"
         public static let blobsMounted = "blobsMounted"
         public static let blobsSkipped = "blobsSkipped"
+        /// reg-probe: true when every phase of the cycle succeeded.
+        public static let ok = "ok"
+        /// reg-probe: the phase that failed (``ProbePhase``), with `error`.
+        public static let phase = "phase"
+        /// reg-probe: when the cycle started, RFC 3339.
+        public static let started = "started"
+        /// reg-probe: the seconds each phase took, as `pushSeconds`, `pullSeconds`, `listSeconds`,
+        /// `deleteSeconds` (a phase that did not run has none).
+        public static func seconds(_ phase: ProbePhase) -> String { "\(phase)Seconds" }
+        /// reg-probe: blob bytes sent by the push and received by the pull.
+        public static let bytesPushed = "bytesPushed"
+        public static let bytesPulled = "bytesPulled"
     }
 
     /// The outcomes action tools write in `status`: the one place they are spelled.
