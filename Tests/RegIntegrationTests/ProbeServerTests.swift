@@ -113,21 +113,8 @@ struct ProbeServerTests {
 
     @Test("a registry that accepts and never answers fails by --timeout while the other's cycles go on")
     func hangingRegistry() async throws {
-        // A listening socket nobody serves: the kernel completes each connection, nothing ever answers.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(bound == 0 && listen(fd, 64) == 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        let hung = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
+        let silent = try SilentServer()
+        let hung = silent.registry
         let healthy = try await RegistryServer.start()
         defer { healthy.stop() }
         let probe = try BackgroundTool(
