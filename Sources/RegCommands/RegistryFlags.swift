@@ -10,6 +10,9 @@ public struct RegistryFlags: ParsableArguments {
 
     public init() {}
 
+    /// `--timeout`: seconds a request may stall; reg-probe also limits each phase to it.
+    package var timeout: Int { transfer.timeout }
+
     /// Builds the run's context; reads the password from standard input when asked to, before
     /// the records of `input` (which then come from standard input too).
     package func context(tool: String, diagnostics: Diagnostics? = nil, input: ToolInput = .records([])) throws -> ToolContext {

@@ -11,21 +11,8 @@ import Testing
 struct ToolTimeoutTests {
     @Test("reg-ls --timeout 1 on a socket that never answers: status 2 in seconds, 'connected, but no answer'")
     func silentRegistry() throws {
-        // A listening socket that nobody serves: the kernel completes each connection, nothing ever answers.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(bound == 0 && listen(fd, 16) == 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        let registry = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
+        let silent = try SilentServer()
+        let registry = silent.registry
         let start = Date()
         let result = try reg("reg-ls", [registry, "--timeout", "1", "--retries", "1"], timeout: 60)
         let elapsed = Date().timeIntervalSince(start)

@@ -41,44 +41,36 @@ public struct ImageBuilder: Sendable {
         self.platforms = platforms
     }
 
+    /// Layers an image is built on: another image's, by descriptor (their bytes stay where they
+    /// are) and by the digests of their uncompressed content (its config's `diff_ids`).
+    public struct BaseLayers: Sendable, Equatable {
+        public var layers: [Descriptor]
+        public var diffIDs: [Digest]
+        public var platform: Platform
+
+        public init(layers: [Descriptor], diffIDs: [Digest], platform: Platform) {
+            self.layers = layers
+            self.diffIDs = diffIDs
+            self.platform = platform
+        }
+    }
+
     /// Builds the image whose content is derived from `seed`.
     public func build(seed: String) -> Image {
         var blobs: [Blob] = []
         var children: [(mediaType: String, data: Data)] = []
         var entries: [Descriptor] = []
-        let manifestType = format == .oci ? MediaType.ociManifest : MediaType.dockerManifest
         for platform in platforms {
             let content = Data("reg generated content\nseed: \(seed)\nplatform: \(platform)\n".utf8)
             let tar = Tar.archive(name: "reg-seed.txt", contents: content, modified: created)
-            let layer = Gzip.compress(tar)
-            let layerDescriptor = Descriptor(
-                mediaType: format == .oci ? MediaType.ociLayerGzip : MediaType.dockerLayerGzip,
-                digest: Digest(of: layer), size: Int64(layer.count))
-            let config = ImageBuilder.json([
-                "architecture": platform.architecture,
-                "os": platform.os,
-                "variant": platform.variant,
-                "created": created.description,
-                "config": ["Labels": ["org.reg.seed": seed]],
-                "rootfs": ["type": "layers", "diff_ids": [Digest(of: tar).description]],
-                "history": [["created": created.description, "created_by": "reg-seed"]],
-            ])
-            let configDescriptor = Descriptor(
-                mediaType: format == .oci ? MediaType.ociConfig : MediaType.dockerConfig,
-                digest: Digest(of: config), size: Int64(config.count))
-            blobs.append(Blob(descriptor: configDescriptor, data: config))
-            blobs.append(Blob(descriptor: layerDescriptor, data: layer))
-            let manifest = ImageBuilder.json([
-                "schemaVersion": 2,
-                "mediaType": manifestType,
-                "config": ImageBuilder.object(configDescriptor),
-                "layers": [ImageBuilder.object(layerDescriptor)],
-            ])
-            children.append((manifestType, manifest))
+            let image = build(
+                layer: tar, on: BaseLayers(layers: [], diffIDs: [], platform: platform), label: ("org.reg.seed", seed),
+                createdBy: "reg-seed")
+            blobs += image.blobs
+            children.append((image.mediaType, image.manifest))
             entries.append(
                 Descriptor(
-                    mediaType: manifestType, digest: Digest(of: manifest), size: Int64(manifest.count),
-                    platform: platform))
+                    mediaType: image.mediaType, digest: image.digest, size: Int64(image.manifest.count), platform: platform))
         }
         if platforms.count == 1, let only = children.first {
             return Image(blobs: blobs, children: [], mediaType: only.mediaType, manifest: only.data)
@@ -90,6 +82,42 @@ public struct ImageBuilder: Sendable {
             "manifests": entries.map(ImageBuilder.object),
         ])
         return Image(blobs: blobs, children: children, mediaType: indexType, manifest: index)
+    }
+
+    /// A one-platform image: `base`'s layers, then the gzip of `tar` as a new layer; the
+    /// config names the platform of `base` and carries `label`. Only the new layer and the
+    /// config are among the image's blobs: the base layers are wherever `base` came from.
+    /// reg-seed builds each platform of its images so, and reg-probe its probe image.
+    public func build(layer tar: Data, on base: BaseLayers, label: (key: String, value: String), createdBy: String)
+        -> Image
+    {
+        let platform = base.platform
+        let manifestType = format == .oci ? MediaType.ociManifest : MediaType.dockerManifest
+        let layer = Gzip.compress(tar)
+        let layerDescriptor = Descriptor(
+            mediaType: format == .oci ? MediaType.ociLayerGzip : MediaType.dockerLayerGzip,
+            digest: Digest(of: layer), size: Int64(layer.count))
+        let config = ImageBuilder.json([
+            "architecture": platform.architecture,
+            "os": platform.os,
+            "variant": platform.variant,
+            "created": created.description,
+            "config": ["Labels": [label.key: label.value]],
+            "rootfs": ["type": "layers", "diff_ids": (base.diffIDs + [Digest(of: tar)]).map(\.description)],
+            "history": [["created": created.description, "created_by": createdBy]],
+        ])
+        let configDescriptor = Descriptor(
+            mediaType: format == .oci ? MediaType.ociConfig : MediaType.dockerConfig,
+            digest: Digest(of: config), size: Int64(config.count))
+        let manifest = ImageBuilder.json([
+            "schemaVersion": 2,
+            "mediaType": manifestType,
+            "config": ImageBuilder.object(configDescriptor),
+            "layers": (base.layers + [layerDescriptor]).map(ImageBuilder.object),
+        ])
+        return Image(
+            blobs: [Blob(descriptor: configDescriptor, data: config), Blob(descriptor: layerDescriptor, data: layer)],
+            mediaType: manifestType, manifest: manifest)
     }
 
     /// A manifest that is unique by `note` and holds nothing: OCI 1.1's empty

@@ -44,6 +44,18 @@ extension Record {
         public static let destDigest = "destDigest"
         /// reg-copy `--referrers`: how many manifests attached to the image went with it.
         public static let referrers = "referrers"
+        /// reg-probe: true when every phase of the cycle succeeded.
+        public static let ok = "ok"
+        /// reg-probe: the phase that failed (``ProbePhase``), with `error`.
+        public static let phase = "phase"
+        /// reg-probe: when the cycle started, RFC 3339.
+        public static let started = "started"
+        /// reg-probe: the seconds each phase took, as `pushSeconds`, `pullSeconds`, `listSeconds`,
+        /// `deleteSeconds` (a phase that did not run has none).
+        public static func seconds(_ phase: ProbePhase) -> String { "\(phase)Seconds" }
+        /// reg-probe: blob bytes sent by the push and received by the pull.
+        public static let bytesPushed = "bytesPushed"
+        public static let bytesPulled = "bytesPulled"
     }
 
     /// The outcomes action tools write in `status`: the one place they are spelled.

@@ -110,4 +110,13 @@ public struct ImageConfig: Decodable, Sendable {
     public var architecture: String?
     public var os: String?
     public var variant: String?
+    /// The digests of the layers' uncompressed content, in the manifest's order.
+    public var rootfs: RootFS?
+
+    public struct RootFS: Decodable, Sendable {
+        /// As written: a config whose `diff_ids` are not digests still gives its other fields.
+        public var diffIDs: [String]?
+
+        enum CodingKeys: String, CodingKey { case diffIDs = "diff_ids" }
+    }
 }

@@ -424,3 +424,28 @@ enum KeyPairs {
         }
     }
 }
+
+// MARK: Outages
+
+extension RegistryServer {
+    /// Stops the registry process alone, as an outage does: the port refuses connections, the storage and the
+    /// configuration stay for ``restartRegistry()``.
+    func stopRegistry() {
+        let registry = lock.withLock { stopped ? nil : processes.last }
+        if let registry { Self.terminate(registry) }
+    }
+
+    /// Starts the registry again on its port with its storage and configuration; returns once it answers.
+    func restartRegistry() throws {
+        let configFile = directory.appendingPathComponent("config.yml")
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: configFile)) as? [String: Any]
+        let headers = (config?["http"] as? [String: Any])?["headers"] as? [String: [String]]
+        guard let instance = headers?[Self.instanceHeader]?.first else { throw HarnessError("no instance in \(configFile.path)") }
+        let process = try Self.launch(["docker-registry", "serve", configFile.path], log: logFile)
+        let scheme = options.tls ? "https" : "http"
+        guard try Self.waitUntilReady("\(scheme)://\(hostPort)/v2/", instance: instance, process: process, log: logFile) else {
+            throw HarnessError("docker-registry did not start again on \(hostPort):\n\(tail(of: logFile))")
+        }
+        lock.withLock { processes[processes.count - 1] = process }
+    }
+}
