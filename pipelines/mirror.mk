@@ -24,9 +24,9 @@
 #   reg-diff's extra records, registry set to DST | reg-tags | reg-rm   prune (PRUNE=1)
 # reg-diff writes a record for each tag DST lacks (`missing`) or holds at another digest
 # (`changed`), and reg-copy copies those; a second run finds no difference and copies nothing.
-# A repository DST lacks altogether is one `missing` record without a tag, which reg-copy
-# would read as every tag of the repository: it is replaced by the selection's tags of that
-# repository first, so a tag filter in SELECT holds for new repositories too.
+# A repository DST lacks altogether is one `missing` record without a tag (every tag) only
+# when the selection holds every tag of it; otherwise reg-diff reports the selected tags one
+# by one, so a tag filter in SELECT holds for new repositories too.
 #
 # Pruning deletes the tags that reg-diff reports `extra` (DST has them, SRC does not), from
 # the same comparison, after the copy. reg-diff writes the reference registry (SRC) as their
@@ -104,14 +104,8 @@ mirror:
 	  exit 2
 	fi
 
-	# Copy what differs. A repository missing at DST becomes the selection's tags of it.
-	jq -nc --slurpfile selection "$$work/selection" '
-	  (reduce ($$selection[] | select(.error == null and .tag != null)) as $$r ({}; .[$$r.registry + " " + $$r.repo] += [$$r])) as $$tags
-	  | inputs
-	  | if .diff == "missing" and .tag == null and .digest == null
-	    then . as $$d | $$tags[.registry + " " + .repo][]? | . + {diff: $$d.diff, target: $$d.target}
-	    else . end
-	  | select(.diff != "extra" or $(if $(call yes,$(PRUNE)),false,true))' "$$work/diff" \
+	# Copy what differs.
+	jq -c 'select(.diff != "extra" or $(if $(call yes,$(PRUNE)),false,true))' "$$work/diff" \
 	  | reg-copy $(OPTIONS) $(dry_run) $(COPY_OPTIONS) $(DST) > "$$work/copied"
 	copy=("$${PIPESTATUS[@]}")
 	cat "$$work/copied"

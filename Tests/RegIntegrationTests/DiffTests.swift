@@ -275,6 +275,23 @@ struct DiffTests {
         #expect(failed.stderr.contains(snap.path))
     }
 
+    @Test("a repository the target lacks: one record for all of it, the tags one by one for a selection of them")
+    func missingRepositorySelection() async throws {
+        let servers = try await Self.replicas(1)
+        let empty = try await RegistryServer.start()
+        defer { (servers + [empty]).forEach { $0.stop() } }
+        let a = servers[0]
+        let tags = "\(toolPath("reg-tags")) \(a.registry)/team/app00"
+        let whole = try Self.diff(a, [empty.registry], input: tags)
+        #expect(Self.differences(whole) == ["missing team/app00:-"], "\(whole)")
+        for flags in [[empty.registry], ["--no-extra", empty.registry]] {
+            let selected = try Self.diff(a, flags, input: "\(tags) | \(toolPath("reg-select")) --tag '>=1.0.1'")
+            #expect(selected.status == 1)
+            #expect(
+                Self.differences(selected) == ["missing team/app00:1.0.1", "missing team/app00:1.0.2"], "\(flags): \(selected)")
+        }
+    }
+
     @Test("tag input against a snapshot of repositories alone still reports a missing repository")
     func repositorySnapshot() async throws {
         let servers = try await Self.replicas(1)

@@ -105,8 +105,8 @@ struct MirrorPipelineTests {
     func tagFilter() async throws {
         let (src, dst) = try await Self.registries()
         defer { [src, dst].forEach { $0.stop() } }
-        // reg-diff reports a repository missing at the destination as one record without a tag, which reg-copy
-        // alone would read as every tag of it.
+        // reg-diff reports the selected tags of a repository missing at the destination one by one: one record
+        // without a tag would be every tag of it to reg-copy.
         let select = "SELECT=\"--repo 'team/app00' --tag '>=1.0.1'\""
         let first = try Self.mirror(src, dst, select + " PRUNE=1")
         #expect(first.status == 0, "\(first)")

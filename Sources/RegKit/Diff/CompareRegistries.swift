@@ -139,8 +139,13 @@ public struct CompareRegistries: RecordOperation {
         let present: Set<String>
         switch try await target.repository(repository.name) {
         case .absent:
-            // A repository without tags is the same as no repository (see above).
-            return tags.isEmpty ? [] : [difference(repository.record, .missing, target)]
+            // A repository without tags is the same as no repository (see above). One record
+            // says the repository is missing when the input holds all of it; a selection of its
+            // tags is reported tag by tag, so that copying the differences (reg-copy reads a
+            // repository record as every tag) copies the selection and no more.
+            guard !tags.isEmpty else { return [] }
+            guard repository.tagsWhole else { return tags.map { difference($0.record, .missing, target) } }
+            return [difference(repository.record, .missing, target)]
         case .present(tags: nil):
             return []  // a snapshot that saved the repository alone
         case .present(tags: let names?):
