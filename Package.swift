@@ -20,6 +20,7 @@ let tools: [(name: String, command: String, dependencies: [Target.Dependency])] 
     ("reg-rm", "RegRmCommand", []),
     ("reg-copy", "RegCopyCommand", []),
     ("reg-seed", "RegSeedCommand", []),
+    ("reg-scrape", "RegScrapeCommand", []),
 ]
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
