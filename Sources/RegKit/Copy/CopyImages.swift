@@ -84,7 +84,7 @@ public struct CopyImages: RecordOperation {
             throw CopyError.singleDestination(options.destination.description, record: record.displayName)
         }
         var tags: [String] = []
-        try await context.client.tags(registry, repo: repo) { tags += $0 }
+        try await context.store(registry).tags(repo) { tags += $0 }
         return await Concurrently.map(tags) { tag in
             var one = record
             one.tag = tag
@@ -110,7 +110,7 @@ public struct CopyImages: RecordOperation {
         let targetRepo = destination.repo ?? options.mapping.map(repo)
         let targetTag = destination.tag ?? (destination.digest == nil ? tag : nil)
         let outcome = try await copier.copy(
-            from: RegistryStore(registry: registry, client: context.client), repo: repo,
+            from: context.store(registry), repo: repo,
             reference: digest?.description ?? tag!, to: targetRepo, tag: targetTag, known: digest,
             mountFromSource: registry == destination.registry, dryRun: options.dryRun)
         var out = record
