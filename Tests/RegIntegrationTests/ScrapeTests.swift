@@ -397,6 +397,42 @@ struct ScrapeTests {
         try Self.expectServes(served, like: try Self.digests(source), refs: Self.refs)
     }
 
+    @Test(
+        "pipelines/ship-subset: pack a selection into a tar, check it offline (0, then 1 naming a tag taken out), load it into a fresh registry with the source's digests"
+    )
+    func shipSubsetPipeline() async throws {
+        let source = try await RegistryServer.start()
+        let site = try await RegistryServer.start()
+        defer { [source, site].forEach { $0.stop() } }
+        try Self.seed(source)
+        let home = try makeTemporaryDirectory("scrape-ship-subset")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let script = PipelineTests.script("ship-subset")
+        let bundle = home.appendingPathComponent("ship.tar").path
+        let selected = ["team/app:1.0.1", "team/multi:1.0"]
+
+        let pack = try shell("\(script) pack \(bundle)", stdin: Self.selection(source, selected), env: PipelineTests.path)
+        #expect(pack.status == 0, "\(pack)")
+        #expect(pack.stderr.contains("2 images"), "\(pack.stderr)")
+        let check = try shell("\(script) check \(bundle)", env: PipelineTests.path)
+        #expect(check.status == 0 && check.stdout.isEmpty, "\(check)")
+
+        let load = try shell("\(script) load \(bundle) \(site.registry)", env: PipelineTests.path)
+        #expect(load.status == 0, "\(load)")
+        #expect(try Self.digests(site, selected) == Self.digests(source, selected))
+        let catalog = try curl(["\(site.baseURL)/v2/_catalog"]).stdout
+        #expect(catalog.contains("team/multi") && !catalog.contains("team/docker"), "only the selection: \(catalog)")
+
+        // An unpacked bundle with a tag taken out is not whole, and says which tag.
+        #expect(try run(["tar", "-C", home.path, "-xf", bundle]).status == 0)
+        let folder = home.appendingPathComponent("ship")
+        try FileManager.default.removeItem(
+            at: Self.v2(folder).appendingPathComponent("repositories/team/app/_manifests/tags/1.0.1"))
+        let broken = try shell("\(script) check \(folder.path)", env: PipelineTests.path)
+        #expect(broken.status == 1, "\(broken)")
+        #expect(DiffTests.differences(broken) == ["missing team/app:1.0.1"], "\(broken.stdout)")
+    }
+
     /// Polls `probe` every 20 ms until it gives a value; throws after 60 s. A wait, not a timing assertion.
     static func waitFor<T>(_ what: String, _ probe: () throws -> T?) throws -> T {
         let deadline = Date().addingTimeInterval(60)
