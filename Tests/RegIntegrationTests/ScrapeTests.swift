@@ -11,6 +11,14 @@ struct ScrapeTests {
     /// The images every test scrapes: OCI (two tags), Docker schema2, and a two-platform index.
     static let refs = ["team/app:1.0.0", "team/app:1.0.1", "team/docker:1.0", "team/multi:1.0"]
 
+    /// A registry with the test images, and `count - 1` empty ones (destinations), all started at once.
+    static func seeded(with count: Int = 1) async throws -> [RegistryServer] {
+        var servers: [RegistryServer] = []
+        for _ in 0..<count { servers.append(try await RegistryServer.start()) }
+        try seed(servers[0])
+        return servers
+    }
+
     static func seed(_ server: RegistryServer) throws {
         try InventoryTests.seed(server, [server.registry, "--repos", "1", "--tags", "2", "--prefix", "team/app"])
         try InventoryTests.seed(server, ["\(server.registry)/team/docker:1.0", "--format", "docker"])
@@ -106,9 +114,8 @@ struct ScrapeTests {
         "OCI, Docker and multi-platform images scraped as a storage tree: the registry serves exactly them with the source's digests; a second run finds them all"
     )
     func storageRoundTrip() async throws {
-        let source = try await RegistryServer.start()
+        let source = try await Self.seeded()[0]
         defer { source.stop() }
-        try Self.seed(source)
         let out = try makeTemporaryDirectory("scrape-out")
         defer { try? FileManager.default.removeItem(at: out) }
 
@@ -132,9 +139,8 @@ struct ScrapeTests {
 
     @Test("a second scrape of an overlapping selection fetches only the new blobs and leaves the old files alone")
     func incremental() async throws {
-        let source = try await RegistryServer.start()
+        let source = try await Self.seeded()[0]
         defer { source.stop() }
-        try Self.seed(source)
         let out = try makeTemporaryDirectory("scrape-incremental")
         defer { try? FileManager.default.removeItem(at: out) }
 
@@ -185,11 +191,9 @@ struct ScrapeTests {
         "--layout oci writes an OCI image layout: skopeo reads every OCI ref with the source's digests and pushes it on; reg-copy loads all of it"
     )
     func ociLayout() async throws {
-        let source = try await RegistryServer.start()
-        let target = try await RegistryServer.start()
-        let site = try await RegistryServer.start()
-        defer { [source, target, site].forEach { $0.stop() } }
-        try Self.seed(source)
+        let servers = try await Self.seeded(with: 3)
+        defer { servers.forEach { $0.stop() } }
+        let (source, target, site) = (servers[0], servers[1], servers[2])
         let out = try makeTemporaryDirectory("scrape-oci")
         defer { try? FileManager.default.removeItem(at: out) }
 
@@ -222,10 +226,9 @@ struct ScrapeTests {
         "bring it back: reg-copy loads a shipped folder into a fresh registry with the source's digests; reg-diff against the folder exits 0, and 1 naming a tag removed from it"
     )
     func roundTripBack() async throws {
-        let source = try await RegistryServer.start()
-        let site = try await RegistryServer.start()
-        defer { [source, site].forEach { $0.stop() } }
-        try Self.seed(source)
+        let servers = try await Self.seeded(with: 2)
+        defer { servers.forEach { $0.stop() } }
+        let (source, site) = (servers[0], servers[1])
         let out = try makeTemporaryDirectory("scrape-ship")
         defer { try? FileManager.default.removeItem(at: out) }
         #expect(try Self.scrape(["--out", out.path], stdin: try Self.records(source)).status == 0)
@@ -249,9 +252,8 @@ struct ScrapeTests {
 
     @Test("records whose names or digests would escape the folder are refused, one line each, and the folder is unchanged")
     func hostileRecords() async throws {
-        let source = try await RegistryServer.start()
+        let source = try await Self.seeded()[0]
         defer { source.stop() }
-        try Self.seed(source)
         let parent = try makeTemporaryDirectory("scrape-hostile")
         defer { try? FileManager.default.removeItem(at: parent) }
         let out = parent.appendingPathComponent("out")
@@ -341,9 +343,8 @@ struct ScrapeTests {
 
     @Test("kill -9 in the middle of blobs: no partial file under a final name, no tag; the re-run completes")
     func killedMidway() async throws {
-        let source = try await RegistryServer.start()
+        let source = try await Self.seeded()[0]
         defer { source.stop() }
-        try Self.seed(source)
         // A proxy that sends 100 bytes of each blob and then nothing: the scrape is mid-blob until killed.
         let home = try makeTemporaryDirectory("scrape-stall")
         defer { try? FileManager.default.removeItem(at: home) }
@@ -401,10 +402,9 @@ struct ScrapeTests {
         "pipelines/ship-subset: pack a selection into a tar, check it offline (0, then 1 naming a tag taken out), load it into a fresh registry with the source's digests"
     )
     func shipSubsetPipeline() async throws {
-        let source = try await RegistryServer.start()
-        let site = try await RegistryServer.start()
-        defer { [source, site].forEach { $0.stop() } }
-        try Self.seed(source)
+        let servers = try await Self.seeded(with: 2)
+        defer { servers.forEach { $0.stop() } }
+        let (source, site) = (servers[0], servers[1])
         let home = try makeTemporaryDirectory("scrape-ship-subset")
         defer { try? FileManager.default.removeItem(at: home) }
         let script = PipelineTests.script("ship-subset")

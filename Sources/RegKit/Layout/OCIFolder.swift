@@ -19,12 +19,14 @@ public final class OCIFolder: ImageStore, ImageTarget, @unchecked Sendable {
 
     public let name: String
     let files: FolderFiles
+    let blobs: FolderBlobs
     private let lock = NSLock()
 
     /// - Parameter name: how messages name it; `oci:ROOT` by default.
     public init(root: String, name: String? = nil) {
         self.name = name ?? FolderAddress(layout: .oci, path: root).description
         self.files = FolderFiles(root: root)
+        self.blobs = FolderBlobs(name: self.name, files: files, path: Self.blob)
     }
 
     /// A folder takes no request slots: its reads and writes are the disk's.
@@ -63,14 +65,10 @@ public final class OCIFolder: ImageStore, ImageTarget, @unchecked Sendable {
         }
     }
 
-    private func what(_ repo: String, _ reference: String) -> String {
-        Digest(reference) == nil ? "\(name)/\(repo):\(reference)" : "\(name)/\(repo)@\(reference)"
-    }
-
     /// The entry a tag names, or for a digest one made from the blob.
     private func entry(_ repo: String, _ reference: String) throws -> Descriptor? {
         if let digest = Digest(reference) {
-            return files.exists(Self.blob(digest)) ? Descriptor(mediaType: nil, digest: digest, size: 0) : nil
+            return blobs.exists(digest) ? Descriptor(mediaType: nil, digest: digest, size: 0) : nil
         }
         let ref = try refName(repo, reference)
         return try index().manifests.last { $0.annotations?[Self.refName] == ref }
@@ -83,20 +81,15 @@ public final class OCIFolder: ImageStore, ImageTarget, @unchecked Sendable {
     }
 
     public func manifest(_ repo: String, reference: String) async throws -> ImageNode {
-        let what = what(repo, reference)
-        guard let entry = try entry(repo, reference),
-            let node = try files.manifest(Self.blob(entry.digest), entry.digest, mediaType: entry.mediaType, what: what)
-        else { throw RegistryError.notFound(what: what, code: "MANIFEST_UNKNOWN") }
-        return node
+        try blobs.manifest(repo, reference, found: try entry(repo, reference).map { ($0.digest, $0.mediaType) })
     }
 
     public func blob(_ repo: String, digest: Digest, size: Int64?, into sink: any BodySink) async throws -> Int64 {
-        try await files.readBlob(Self.blob(digest), digest, size: size, what: what(repo, digest.description), into: sink)
+        try await blobs.read(repo, digest, size: size, into: sink)
     }
 
-    /// The blob's file itself: the target checks it as it takes it.
     public func blobBody(_ repo: String, descriptor: Descriptor) async throws -> any BodySource {
-        try files.body(Self.blob(descriptor.digest), what: what(repo, descriptor.digest.description))
+        try blobs.body(repo, descriptor)
     }
 
     public func repositories(each: ([String]) async throws -> Void) async throws {
@@ -112,30 +105,26 @@ public final class OCIFolder: ImageStore, ImageTarget, @unchecked Sendable {
     // MARK: - Writing
 
     public func manifestDigest(_ repo: String, reference: String) async throws -> Digest? {
-        guard let entry = try entry(repo, reference), files.exists(Self.blob(entry.digest)) else { return nil }
+        guard let entry = try entry(repo, reference), blobs.exists(entry.digest) else { return nil }
         return entry.digest
     }
 
-    public func hasBlob(_ repo: String, digest: Digest) async throws -> Bool { files.exists(Self.blob(digest)) }
+    public func hasBlob(_ repo: String, digest: Digest) async throws -> Bool { blobs.exists(digest) }
 
     public func writeBlob(
         _ repo: String, descriptor: Descriptor, mountFrom: String?, body: @Sendable () async throws -> any BodySource
     ) async throws -> BlobWrite {
         try layout()
-        let what = what(repo, descriptor.digest.description)
-        return .written(try await files.writeBlob(try await body(), descriptor, to: Self.blob(descriptor.digest), what: what))
+        return .written(try await blobs.write(repo, descriptor, body: try await body()))
     }
 
     /// The manifest as a blob; for a tag, then its entry in `index.json` (replacing the tag's old one).
     public func putManifest(_ repo: String, reference: String, bytes: Data, mediaType: String) async throws {
-        let digest = Digest(of: bytes)
-        if let expected = Digest(reference), expected != digest {
-            throw RegistryError.digestMismatch(
-                what: what(repo, reference), expected: expected.description, actual: digest.description)
-        }
+        // Names checked before anything is written.
+        _ = try SafeName.repository(repo, in: name)
         let ref = Digest(reference) == nil ? try refName(repo, reference) : nil
         try layout()
-        if !files.exists(Self.blob(digest)) { try files.write(bytes, to: Self.blob(digest)) }
+        let digest = try blobs.putManifest(repo, reference: reference, bytes: bytes)
         guard let ref else { return }
         var entry = Descriptor(mediaType: mediaType, digest: digest, size: Int64(bytes.count))
         entry.annotations = [Self.refName: ref]

@@ -15,6 +15,7 @@ public import Foundation
 public struct StorageFolder: ImageStore, ImageTarget {
     public let name: String
     let files: FolderFiles
+    let blobs: FolderBlobs
 
     /// - Parameters:
     ///   - root: the folder a registry has as `storage.filesystem.rootdirectory`.
@@ -22,6 +23,7 @@ public struct StorageFolder: ImageStore, ImageTarget {
     public init(root: String, name: String? = nil) {
         self.name = name ?? FolderAddress(layout: .storage, path: root).description
         self.files = FolderFiles(root: root + "/docker/registry/v2")
+        self.blobs = FolderBlobs(name: self.name, files: files, path: Self.blob)
     }
 
     /// A folder takes no request slots: its reads and writes are the disk's.
@@ -45,10 +47,6 @@ public struct StorageFolder: ImageStore, ImageTarget {
         try repository(repo) + "/_manifests/tags/" + (try SafeName.tag(tag, in: name))
     }
 
-    private func what(_ repo: String, _ reference: String) -> String {
-        Digest(reference) == nil ? "\(name)/\(repo):\(reference)" : "\(name)/\(repo)@\(reference)"
-    }
-
     /// The digest `reference` names in `repo`, when the repository holds that manifest.
     private func resolve(_ repo: String, _ reference: String) throws -> Digest? {
         if let digest = Digest(reference) {
@@ -64,20 +62,15 @@ public struct StorageFolder: ImageStore, ImageTarget {
     }
 
     public func manifest(_ repo: String, reference: String) async throws -> ImageNode {
-        let what = what(repo, reference)
-        guard let digest = try resolve(repo, reference),
-            let node = try files.manifest(Self.blob(digest), digest, mediaType: nil, what: what)
-        else { throw RegistryError.notFound(what: what, code: "MANIFEST_UNKNOWN") }
-        return node
+        try blobs.manifest(repo, reference, found: try resolve(repo, reference).map { ($0, nil) })
     }
 
     public func blob(_ repo: String, digest: Digest, size: Int64?, into sink: any BodySink) async throws -> Int64 {
-        try await files.readBlob(Self.blob(digest), digest, size: size, what: what(repo, digest.description), into: sink)
+        try await blobs.read(repo, digest, size: size, into: sink)
     }
 
-    /// The blob's file itself: the target checks it as it takes it.
     public func blobBody(_ repo: String, descriptor: Descriptor) async throws -> any BodySource {
-        try files.body(Self.blob(descriptor.digest), what: what(repo, descriptor.digest.description))
+        try blobs.body(repo, descriptor)
     }
 
     /// Every folder under `repositories/` that has `_manifests`, in name order, as
@@ -106,13 +99,13 @@ public struct StorageFolder: ImageStore, ImageTarget {
     // MARK: - Writing
 
     public func manifestDigest(_ repo: String, reference: String) async throws -> Digest? {
-        guard let digest = try resolve(repo, reference), files.exists(Self.blob(digest)) else { return nil }
+        guard let digest = try resolve(repo, reference), blobs.exists(digest) else { return nil }
         return digest
     }
 
     /// Linked in the repository and its data there: one `stat` each, no request to the source.
     public func hasBlob(_ repo: String, digest: Digest) async throws -> Bool {
-        files.exists(try layerLink(repo, digest)) && files.exists(Self.blob(digest))
+        files.exists(try layerLink(repo, digest)) && blobs.exists(digest)
     }
 
     /// Data already in the folder (another repository's) is linked, not fetched: ``BlobWrite/mounted``.
@@ -120,11 +113,9 @@ public struct StorageFolder: ImageStore, ImageTarget {
         _ repo: String, descriptor: Descriptor, mountFrom: String?, body: @Sendable () async throws -> any BodySource
     ) async throws -> BlobWrite {
         let link = try layerLink(repo, descriptor.digest)
-        let data = Self.blob(descriptor.digest)
         var written: BlobWrite = .mounted
-        if !files.exists(data) {
-            let what = what(repo, descriptor.digest.description)
-            written = .written(try await files.writeBlob(try await body(), descriptor, to: data, what: what))
+        if !blobs.exists(descriptor.digest) {
+            written = .written(try await blobs.write(repo, descriptor, body: try await body()))
         }
         try files.writeLink(descriptor.digest, to: link)
         return written
@@ -133,14 +124,11 @@ public struct StorageFolder: ImageStore, ImageTarget {
     /// The manifest's bytes as a blob and its revision link; for a tag, the tag's index link,
     /// then its `current` link, last.
     public func putManifest(_ repo: String, reference: String, bytes: Data, mediaType: String) async throws {
-        let digest = Digest(of: bytes)
-        if let expected = Digest(reference), expected != digest {
-            throw RegistryError.digestMismatch(
-                what: what(repo, reference), expected: expected.description, actual: digest.description)
-        }
-        let revision = try revisionLink(repo, digest)
+        // Names checked before anything is written.
+        _ = try repository(repo)
         let tag = Digest(reference) == nil ? try tagFolder(repo, reference) : nil
-        if !files.exists(Self.blob(digest)) { try files.write(bytes, to: Self.blob(digest)) }
+        let digest = try blobs.putManifest(repo, reference: reference, bytes: bytes)
+        let revision = try revisionLink(repo, digest)
         try files.writeLink(digest, to: revision)
         if let tag {
             try files.writeLink(digest, to: tag + "/index/sha256/\(digest.hex)/link")
