@@ -92,7 +92,11 @@ public final class OCIFolder: ImageStore, ImageTarget, @unchecked Sendable {
         try blobs.body(repo, descriptor)
     }
 
+    /// - Throws: ``LayoutError/invalidFile(path:reason:)`` when the folder is no OCI layout.
     public func repositories(each: ([String]) async throws -> Void) async throws {
+        guard files.exists(Self.layoutFile) else {
+            throw LayoutError.invalidFile(path: files.path(Self.layoutFile), reason: "no such file: not an OCI image layout")
+        }
         try await each(Set(try index().manifests.compactMap { Self.split($0)?.repo }).sorted())
     }
 

@@ -75,7 +75,11 @@ public struct StorageFolder: ImageStore, ImageTarget {
 
     /// Every folder under `repositories/` that has `_manifests`, in name order, as
     /// distribution's catalog finds them.
+    /// - Throws: ``LayoutError/invalidFile(path:reason:)`` when the folder holds no storage tree.
     public func repositories(each: ([String]) async throws -> Void) async throws {
+        guard files.exists("") else {
+            throw LayoutError.invalidFile(path: files.root, reason: "no registry storage tree here (docker/registry/v2)")
+        }
         var found: [String] = []
         func walk(_ prefix: String) {
             for child in files.folders(in: "repositories" + (prefix.isEmpty ? "" : "/" + prefix))

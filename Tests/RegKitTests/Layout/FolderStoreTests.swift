@@ -125,4 +125,12 @@ struct FolderStoreTests {
         }
         #expect(Self.files(root) == before)
     }
+
+    @Test("listing a folder that holds no layout is an error, not an empty registry")
+    func notALayout() async throws {
+        let root = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        await #expect(throws: LayoutError.self) { try await StorageFolder(root: root).repositories { _ in } }
+        await #expect(throws: LayoutError.self) { try await OCIFolder(root: root + "/none").repositories { _ in } }
+    }
 }
