@@ -20,6 +20,7 @@ let tools: [(name: String, command: String, dependencies: [Target.Dependency])] 
     ("reg-rm", "RegRmCommand", []),
     ("reg-copy", "RegCopyCommand", []),
     ("reg-seed", "RegSeedCommand", []),
+    ("reg-scrape", "RegScrapeCommand", []),
     (
         "reg-probe", "RegProbeCommand",
         [
@@ -76,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "RegIntegrationTests",
             dependencies: ["RegKit"],
-            exclude: ["Support/token-issuer.py"],
+            exclude: ["Support/token-issuer.py", "Support/stall-proxy.py"],
             swiftSettings: upcoming),
     ]
         + tools.map { tool in

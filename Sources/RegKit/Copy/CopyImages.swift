@@ -99,7 +99,7 @@ public struct CopyImages: RecordOperation {
             throw CopyError.singleDestination(options.destination.description, record: record.displayName)
         }
         var tags: [String] = []
-        try await context.client.tags(registry, repo: repo) { tags += $0 }
+        try await context.store(registry).tags(repo) { tags += $0 }
         return await Concurrently.map(tags) { tag in
             var one = record
             one.tag = tag
@@ -124,7 +124,7 @@ public struct CopyImages: RecordOperation {
         }
         let targetRepo = destination.repo ?? options.mapping.map(repo)
         let targetTag = destination.tag ?? (destination.digest == nil ? tag : nil)
-        let source = RegistryStore(registry: registry, client: context.client)
+        let source = context.store(registry)
         let mount = registry == destination.registry
         var outcome = try await copier.copy(
             from: source, repo: repo, reference: digest?.description ?? tag!, to: targetRepo, tag: targetTag, known: digest,

@@ -45,7 +45,7 @@ public struct CompareRegistries: RecordOperation {
     public func run(_ context: ToolContext) async {
         let input = await context.input.all()
         let diagnostics = context.diagnostics
-        var sources: [any DiffTarget] = targets.map { RegistryStore(registry: $0, client: context.client) }
+        var sources: [any DiffTarget] = targets.map { StoreDiffTarget(store: context.store($0)) }
         var trouble = false
         if let snapshot {
             do {
@@ -70,7 +70,7 @@ public struct CompareRegistries: RecordOperation {
             for i in inventories.indices {
                 diagnostics.progress(
                     "reference \(inventories[i].registry): tags of \(inventories[i].repositories.count) repositories")
-                inventories[i] = try await inventories[i].completed(context.client, proving: reportExtras, diagnostics)
+                inventories[i] = try await inventories[i].completed(context, proving: reportExtras)
             }
         } catch {
             diagnostics.error("reference: \(error)", status: 2)

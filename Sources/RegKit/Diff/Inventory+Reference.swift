@@ -8,18 +8,20 @@ extension Inventory {
     /// ``coversCatalog(_:_:_:)``). Input declared whole (`--catalog`) is not checked.
     ///
     /// - Throws: the registry's answer when a tag list or a digest cannot be fetched.
-    func completed(_ client: RegistryClient, proving: Bool, _ diagnostics: Diagnostics) async throws -> Inventory {
+    func completed(_ context: ToolContext, proving: Bool) async throws -> Inventory {
         let registry = try RegistryAddress(self.registry)
+        let store = context.store(registry)
+        let diagnostics = context.diagnostics
         var inventory = self
         inventory.repositories = try await Concurrently.tryMap(repositories) { repository in
             var repository = repository
             if let tags = repository.tags {
                 if proving && !repository.tagsWhole {
-                    let listed = try await Self.tags(of: repository.name, in: registry, client, absentIsEmpty: true)
+                    let listed = try await Self.tags(of: repository.name, in: store, absentIsEmpty: true)
                     repository.tagsWhole = Set(tags.map(\.name)).isSuperset(of: listed)
                 }
             } else {
-                let names = try await Self.tags(of: repository.name, in: registry, client, absentIsEmpty: false)
+                let names = try await Self.tags(of: repository.name, in: store, absentIsEmpty: false)
                 repository.tags = names.sorted().map { name in
                     var record = repository.record
                     record.tag = name
@@ -31,13 +33,13 @@ extension Inventory {
             repository.tags = try await Concurrently.tryMap(repository.tags ?? []) { tag in
                 guard tag.digest == nil else { return tag }
                 var tag = tag
-                tag.record.digest = try await client.head(registry, repo: repo, reference: tag.name).digest.description
+                tag.record.digest = try await store.head(repo, reference: tag.name).digest.description
                 return tag
             }
             return repository
         }
         if proving && !inventory.whole {
-            inventory.whole = await inventory.coversCatalog(registry, client, diagnostics)
+            inventory.whole = await inventory.coversCatalog(store, jobs: context.client.options.jobs, diagnostics)
         }
         diagnostics.progress(
             "reference \(registry.written): \(inventory.repositories.reduce(0) { $0 + ($1.tags?.count ?? 0) }) digests, "
@@ -53,38 +55,34 @@ extension Inventory {
     /// its catalog after its last tag is deleted, and reg-tags writes nothing for it.
     /// When the catalog cannot be listed (a registry may serve none, or not to us), the
     /// input is taken as a selection, and a warning says so.
-    private func coversCatalog(_ registry: RegistryAddress, _ client: RegistryClient, _ diagnostics: Diagnostics) async
-        -> Bool
-    {
+    private func coversCatalog(_ store: any ImageStore, jobs: Int, _ diagnostics: Diagnostics) async -> Bool {
         do {
             var catalog = Set<String>()
-            try await client.catalog(registry) { catalog.formUnion($0) }
+            try await store.repositories { catalog.formUnion($0) }
             let unlisted = catalog.subtracting(repositories.map(\.name)).subtracting(failed).sorted()
-            let batch = max(client.options.jobs, 1)
+            let batch = max(jobs, 1)
             for start in stride(from: 0, to: unlisted.count, by: batch) {
                 let tagged = try await Concurrently.tryMap(Array(unlisted[start..<min(start + batch, unlisted.count)])) {
-                    !(try await Self.tags(of: $0, in: registry, client, absentIsEmpty: true)).isEmpty
+                    !(try await Self.tags(of: $0, in: store, absentIsEmpty: true)).isEmpty
                 }
                 if tagged.contains(true) { return false }
             }
             return true
         } catch {
             diagnostics.warning(
-                "reference \(registry.written): cannot tell whether the input is its whole catalog (\(error)); "
+                "reference \(store.name): cannot tell whether the input is its whole catalog (\(error)); "
                     + "repositories only a target has are not reported: --catalog declares the input whole, "
                     + "--no-extra skips this check")
             return false
         }
     }
 
-    /// The tags of `repo` on the reference registry; with `absentIsEmpty`, none for a
+    /// The tags of `repo` in the reference store; with `absentIsEmpty`, none for a
     /// repository the registry does not have.
-    private static func tags(of repo: String, in registry: RegistryAddress, _ client: RegistryClient, absentIsEmpty: Bool)
-        async throws -> [String]
-    {
+    private static func tags(of repo: String, in store: any ImageStore, absentIsEmpty: Bool) async throws -> [String] {
         var names: [String] = []
         do {
-            try await client.tags(registry, repo: repo) { names += $0 }
+            try await store.tags(repo) { names += $0 }
         } catch RegistryError.notFound where absentIsEmpty {
             return []
         }

@@ -16,17 +16,10 @@ public struct DiscardTarget: ImageTarget {
     public func writeBlob(
         _ repo: String, descriptor: Descriptor, mountFrom: String?, body: @Sendable () async throws -> any BodySource
     ) async throws -> BlobWrite {
-        let source = try await body()
-        try await source.opened()
         // The same checks as a download's: digest and size.
-        let feed = BlobFeed(
-            digest: descriptor.digest, size: descriptor.size, what: "\(repo)@\(descriptor.digest)", next: nil)
-        guard await source.pump(into: feed) else {
-            throw feed.refusal ?? source.failure
-                ?? RegistryError.unexpected(
-                    what: "\(repo)@\(descriptor.digest)", status: 0, message: "the blob stopped before its end")
-        }
-        return .written(try feed.finish())
+        let what = "\(repo)@\(descriptor.digest)"
+        return .written(
+            try await BlobFeed.check(try await body(), descriptor.digest, size: descriptor.size, what: what, into: nil))
     }
 
     public func putManifest(_ repo: String, reference: String, bytes: Data, mediaType: String) async throws {

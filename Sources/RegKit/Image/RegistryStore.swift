@@ -129,14 +129,6 @@ public struct RegistryStore: ImageSource, ImageTarget {
     public func indexReferrers(_ repo: String, subject: Digest, referrers: [Descriptor]) async throws {
         // A registry with the API indexed each manifest by its subject as it was put.
         if try await client.referrers(registry, repo: repo, subject: subject) != nil { return }
-        let tag = ReferrerTag.fallback(for: subject)
-        var listed: [Descriptor] = []
-        do {
-            listed = try await manifest(repo, reference: tag).children
-        } catch RegistryError.notFound {}
-        let added = referrers.filter { referrer in !listed.contains { $0.digest == referrer.digest } }
-        guard !added.isEmpty else { return }
-        try await putManifest(
-            repo, reference: tag, bytes: try ReferrerTag.index(listing: listed + added), mediaType: MediaType.ociIndex)
+        try await indexInFallbackTag(repo, subject: subject, referrers: referrers)
     }
 }

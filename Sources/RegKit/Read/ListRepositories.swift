@@ -9,7 +9,7 @@ public struct ListRepositories: RecordOperation {
         for registry in registries {
             var count = 0
             do {
-                try await context.client.catalog(registry) { repositories in
+                try await context.store(registry).repositories { repositories in
                     count += repositories.count
                     context.emit(
                         repositories.map { repo in

@@ -14,7 +14,7 @@ public struct ListTags: RecordOperation {
             let registry = try record.registryAddress()
             let repo = try record.repository()
             var out: [Record] = []
-            try await context.client.tags(registry, repo: repo) { tags in
+            try await context.store(registry).tags(repo) { tags in
                 for tag in tags.sorted() {
                     var tagged = record
                     tagged.tag = tag

@@ -30,8 +30,9 @@ public struct ResolveManifests: RecordOperation {
     /// tag must still point at it: the request by tag answers that. A platform record (with `index`,
     /// from `--expand`) names its platform's manifest, and its tag must point at its index.
     /// - Throws: ``RegistryError/tagMoved(reference:points:expected:)`` when the tag points elsewhere.
-    static func fetch(_ record: Record, client: RegistryClient, body: Bool) async throws -> (head: ManifestHead, body: Data?) {
+    static func fetch(_ record: Record, context: ToolContext, body: Bool) async throws -> (head: ManifestHead, body: Data?) {
         let registry = try record.registryAddress()
+        let store = context.store(registry)
         let repo = try record.repository()
         let tag = try record.stringField(Record.Field.tag)
         let digest = try record.stringField(Record.Field.digest)
@@ -43,7 +44,7 @@ public struct ResolveManifests: RecordOperation {
             guard let parsed = Digest(digest) else { throw RecordFieldError.invalidDigest(digest, in: record) }
             pinned = parsed
             if let index = try record.stringField(Record.Field.index).flatMap(Digest.init) {
-                let head = try await client.head(registry, repo: repo, reference: tag)
+                let head = try await store.head(repo, reference: tag)
                 guard head.digest == index else {
                     throw RegistryError.tagMoved(
                         reference: ImageReference.display(registry, repo, tag), points: head.digest.description,
@@ -54,9 +55,10 @@ public struct ResolveManifests: RecordOperation {
         }
         let found: (head: ManifestHead, body: Data?)
         if body {
-            found = try await client.manifest(registry, repo: repo, reference: reference)
+            let node = try await store.manifest(repo, reference: reference)
+            found = (node.head, node.bytes)
         } else {
-            found = (try await client.head(registry, repo: repo, reference: reference), nil)
+            found = (try await store.head(repo, reference: reference), nil)
         }
         if let pinned, found.head.digest != pinned {
             throw RegistryError.tagMoved(
@@ -70,19 +72,18 @@ public struct ResolveManifests: RecordOperation {
     public func resolve(_ record: Record, _ context: ToolContext) async -> [Record] {
         guard record.error == nil else { return [record] }
         do {
-            let client = context.client
             var resolved = record
             guard options.config || options.expand else {
-                resolved.describe(try await Self.fetch(record, client: client, body: false).head)
+                resolved.describe(try await Self.fetch(record, context: context, body: false).head)
                 return [resolved]
             }
             let registry = try record.registryAddress()
             let repo = try record.repository()
-            let fetched = try await Self.fetch(record, client: client, body: true)
+            let fetched = try await Self.fetch(record, context: context, body: true)
             let bytes = fetched.body ?? Data()
             let root = ImageNode(
                 head: fetched.head, bytes: bytes, manifest: try Manifest.parse(bytes, reference: record.displayName))
-            let source = RegistryStore(registry: registry, client: client)
+            let source = context.store(registry)
             let graph = try await ImageWalk(source: source).graph(
                 repo, from: root, reach: options.config ? .everything : .indexes)
             resolved.describe(root.head)
@@ -167,7 +168,7 @@ extension ResolveManifests {
                 continue
             }
             do {
-                let body = try await Self.fetch(record, client: context.client, body: true).body ?? Data()
+                let body = try await Self.fetch(record, context: context, body: true).body ?? Data()
                 context.output.write(bytes: body)
                 if body.last != UInt8(ascii: "\n") { context.output.write(bytes: [UInt8(ascii: "\n")]) }
                 context.output.flush()

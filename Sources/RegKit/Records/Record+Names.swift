@@ -31,11 +31,12 @@ extension Record {
         public static let target = "target"
         /// reg-diff: the target's digest of a `changed` tag.
         public static let found = "found"
-        /// reg-copy: the full destination reference.
+        /// reg-copy: the full destination reference; reg-scrape: the folder (`storage:DIR`, `oci:DIR`).
         public static let dest = "dest"
-        /// reg-copy: blob bytes moved (with `would-copy`: that would move).
+        /// reg-copy: blob bytes moved (with `would-copy`: that would move); reg-scrape: written to the folder.
         public static let bytes = "bytes"
-        /// reg-copy: blobs sent, linked from another repository, or already there.
+        /// reg-copy: blobs sent, linked from another repository, or already there; reg-scrape:
+        /// fetched and written, linked to a file the folder had already, or already in the repository.
         public static let blobsCopied = "blobsCopied"
         public static let blobsMounted = "blobsMounted"
         public static let blobsSkipped = "blobsSkipped"
@@ -70,9 +71,11 @@ extension Record {
         public static let absent = "absent"
         /// reg-copy: written at the destination, the tag last.
         public static let copied = "copied"
-        /// reg-copy: the destination had it already; nothing was written.
+        /// reg-copy, reg-scrape: the destination (registry or folder) had it already; nothing was written.
         public static let exists = "exists"
         /// reg-copy `--dry-run`: it would be copied; nothing changed.
         public static let wouldCopy = "would-copy"
+        /// reg-scrape: written into the folder, the tag last.
+        public static let scraped = "scraped"
     }
 }

@@ -21,7 +21,13 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     /// any `:` names one (`r.example`, `127.0.0.1:5000`, `localhost:5000`). On Docker Hub a
     /// one-segment repository is an official image: `alpine` is `library/alpine`.
     /// - Throws: ``ReferenceError`` naming the text and what is wrong with it.
+    /// A folder where a registry is expected (`storage:DIR`, `oci:DIR`, ``FolderAddress``) is
+    /// the whole text: its images are named by records, not on the command line.
     public init(parsing text: String) throws {
+        if FolderAddress(text) != nil {
+            self.init(registry: try RegistryAddress(text))
+            return
+        }
         var rest = Substring(text)
         var scheme = ""
         for prefix in ["http://", "https://"] where rest.hasPrefix(prefix) {

@@ -16,9 +16,19 @@ public struct RegistryAddress: Sendable, Hashable, CustomStringConvertible {
     public let host: String
     /// True for plain HTTP.
     public let plainHTTP: Bool
+    /// Set when the text names a folder instead (`storage:DIR`, `oci:DIR`): read and written
+    /// on disk, never through the API.
+    public let folder: FolderAddress?
 
     /// - Throws: ``ReferenceError`` when the text is not a registry.
     public init(_ text: String) throws {
+        if let folder = FolderAddress(text) {
+            self.written = text
+            self.host = folder.description
+            self.plainHTTP = false
+            self.folder = folder
+            return
+        }
         var rest = Substring(text)
         var plain = false
         if rest.lowercased().hasPrefix("http://") {
@@ -35,12 +45,14 @@ public struct RegistryAddress: Sendable, Hashable, CustomStringConvertible {
         self.written = text
         self.host = !plain && RegistryAddress.isDockerHub(host: host) ? RegistryAddress.dockerHubAPIHost : host
         self.plainHTTP = plain
+        self.folder = nil
     }
 
     private init(written: String, host: String) {
         self.written = written
         self.host = host
         self.plainHTTP = false
+        self.folder = nil
     }
 
     /// Docker Hub, for a reference that names no registry (`alpine`, `team/app:1.0`); records
@@ -57,7 +69,7 @@ public struct RegistryAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// True when this is Docker Hub, however it was written.
-    public var isDockerHub: Bool { !plainHTTP && host == RegistryAddress.dockerHubAPIHost }
+    public var isDockerHub: Bool { folder == nil && !plainHTTP && host == RegistryAddress.dockerHubAPIHost }
 
     /// The repository as the registry's API names it: on Docker Hub a one-segment name is an
     /// official image, `alpine` is `library/alpine`; elsewhere the name is unchanged.
@@ -68,7 +80,8 @@ public struct RegistryAddress: Sendable, Hashable, CustomStringConvertible {
     /// The registry spelled one way: `host[:port]` for HTTPS, `http://host[:port]` for plain
     /// HTTP, `docker.io` for Docker Hub. Two addresses with the same name are the same registry,
     /// however they were written.
-    public var name: String { isDockerHub ? "docker.io" : plainHTTP ? "http://" + host : host }
+    /// A folder is named `storage:DIR` or `oci:DIR`, as written.
+    public var name: String { folder?.description ?? (isDockerHub ? "docker.io" : plainHTTP ? "http://" + host : host) }
 
     /// `https://host[:port]` or `http://host[:port]`.
     public var baseURL: String { (plainHTTP ? "http://" : "https://") + host }

@@ -104,3 +104,22 @@ final class BlobFeed: BodySink, @unchecked Sendable {
         return false
     }
 }
+
+extension BlobFeed {
+    /// Moves a whole body into `next` through a feed: how a blob that is not a download (a
+    /// folder's file, a pipe written to disk or dropped) gets the same checks as one.
+    /// - Returns: the blob's size.
+    /// - Throws: ``RegistryError/digestMismatch(what:expected:actual:)``, or why the source or
+    ///   the sink stopped.
+    static func check(_ source: any BodySource, _ digest: Digest, size: Int64?, what: String, into next: (any BodySink)?)
+        async throws -> Int64
+    {
+        try await source.opened()
+        let feed = BlobFeed(digest: digest, size: size, what: what, next: next)
+        guard await source.pump(into: feed) else {
+            throw feed.refusal ?? source.failure
+                ?? RegistryError.unexpected(what: what, status: 0, message: "the blob stopped before its end")
+        }
+        return try feed.finish()
+    }
+}

@@ -83,6 +83,7 @@ public final class RegistryClient: Sendable {
     private func attempt(_ request: HTTPRequest, to registry: RegistryAddress, scope: AuthScope, what: String) async throws
         -> HTTPResponse
     {
+        if let folder = registry.folder { throw LayoutError.notARegistry(folder.description) }
         // The registry's credentials go to the registry's host only: an upload `Location` or a
         // redirect target elsewhere (object storage) gets the request without them.
         let ownHost = RegistryClient.isOwn(request.url, of: registry)

@@ -22,12 +22,18 @@ final class RegistryServer: @unchecked Sendable {
         var deleteEnabled = true
         /// With ``Auth/token``: actions the issuer never grants, as for a user without delete permission.
         var deniedActions: [String] = []
+        /// Serve this folder (a scraped one) instead of throwaway storage; it is left in place by ``stop()``.
+        var storage: URL?
 
-        init(tls: Bool = false, auth: Auth = .none, deleteEnabled: Bool = true, deniedActions: [String] = []) {
+        init(
+            tls: Bool = false, auth: Auth = .none, deleteEnabled: Bool = true, deniedActions: [String] = [],
+            storage: URL? = nil
+        ) {
             self.tls = tls
             self.auth = auth
             self.deleteEnabled = deleteEnabled
             self.deniedActions = deniedActions
+            self.storage = storage
         }
     }
 
@@ -88,7 +94,7 @@ final class RegistryServer: @unchecked Sendable {
         self.registry = options.tls ? hostPort : "http://\(hostPort)"
         self.baseURL = (options.tls ? "https://" : "http://") + hostPort
         self.directory = directory
-        self.storageRoot = directory.appendingPathComponent("storage")
+        self.storageRoot = options.storage ?? directory.appendingPathComponent("storage")
         self.caFile = caFile
         self.tokenRealm = tokenRealm
         self.username = options.auth == .none ? nil : Self.testUsername
@@ -202,7 +208,7 @@ final class RegistryServer: @unchecked Sendable {
         let directory = try makeTemporaryDirectory("registry")
         var started: [Process] = []
         do {
-            let storage = directory.appendingPathComponent("storage")
+            let storage = options.storage ?? directory.appendingPathComponent("storage")
             try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
             var config: [String: Any] = [
                 "version": "0.1",

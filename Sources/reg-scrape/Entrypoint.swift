@@ -1,0 +1,7 @@
+import RegCommands
+import RegScrapeCommand
+
+@main
+struct Entrypoint {
+    static func main() async { await RegScrapeCommand.main() }
+}
