@@ -59,18 +59,7 @@ public struct RegCopyCommand: RegTool {
     @Option(help: ArgumentHelp("Rename repositories: s/REGEX/REPLACEMENT/ ($1 or \\1 for a group).", valueName: "expr"))
     var rename: String?
 
-    @Option(
-        name: .customLong("platform"),
-        help: ArgumentHelp(
-            "Copy only this platform of a multi-platform image (repeatable): one makes the tag point at that platform's manifest, several at a new index of them.",
-            valueName: "os/arch[/variant]"))
-    var platforms: [String] = []
-
-    @Flag(
-        help:
-            "Also copy what is attached to each image: the referrers API's list, the sha256-<hex> fallback index, cosign's .sig, .att and .sbom tags."
-    )
-    var referrers = false
+    @OptionGroup(title: "Content") var content: ImageContentFlags
 
     @Flag(help: "Copy nothing: report what would be copied, and how many bytes.")
     var dryRun = false
@@ -82,16 +71,6 @@ public struct RegCopyCommand: RegTool {
     public func validate() throws {
         guard (1...2).contains(references.count) else {
             throw ValidationError("Give DEST (records on standard input), or SRC DEST.")
-        }
-        _ = try parsedPlatforms()
-    }
-
-    private func parsedPlatforms() throws -> [Platform] {
-        try platforms.map { text in
-            guard let platform = Platform(parsing: text) else {
-                throw ValidationError("--platform \(text): not os/arch[/variant] (linux/amd64, linux/arm64/v8).")
-            }
-            return platform
         }
     }
 
@@ -111,7 +90,8 @@ public struct RegCopyCommand: RegTool {
         }
         let context = try recordContext(arguments: sources, flags: flags, tool: "reg-copy")
         let options = CopyImages.Options(
-            destination: destination, mapping: mapping, platforms: try parsedPlatforms(), referrers: referrers, dryRun: dryRun)
+            destination: destination, mapping: mapping, platforms: try content.platforms(), referrers: content.referrers,
+            dryRun: dryRun)
         await CopyImages(options: options).run(context)
         try context.finish()
     }

@@ -54,6 +54,8 @@ public struct RegScrapeCommand: RegTool {
         help: ArgumentHelp("Read images from this registry storage folder instead of the records' registry.", valueName: "root"))
     var fromStorage: String?
 
+    @OptionGroup(title: "Content") var content: ImageContentFlags
+
     @OptionGroup var flags: RegistryFlags
 
     public init() {}
@@ -64,7 +66,9 @@ public struct RegScrapeCommand: RegTool {
 
     public func run() async throws {
         let context = try recordContext(arguments: references, flags: flags, tool: "reg-scrape")
-        let options = ScrapeImages.Options(out: FolderAddress(layout: layout, path: out), fromStorage: fromStorage)
+        let options = ScrapeImages.Options(
+            out: FolderAddress(layout: layout, path: out), fromStorage: fromStorage, platforms: try content.platforms(),
+            referrers: content.referrers)
         await ScrapeImages(options: options).run(context)
         try context.finish()
     }

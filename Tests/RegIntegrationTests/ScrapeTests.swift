@@ -137,6 +137,32 @@ struct ScrapeTests {
         #expect(second.records.allSatisfy { $0["status"] as? String == "exists" && $0["bytes"] as? Int == 0 }, "\(second.stdout)")
     }
 
+    @Test("--platform and --referrers: one platform of an index, and the signature a cosign tag attaches, land in the folder")
+    func platformAndReferrers() async throws {
+        let source = try await Self.seeded()[0]
+        defer { source.stop() }
+        let multi = try CopyTests.digest(source, "team/multi:1.0")
+        let signature = "sha256-\(multi.dropFirst("sha256:".count)).sig"
+        try InventoryTests.seed(source, ["\(source.registry)/team/multi:\(signature)", "--salt", "signature"])
+        let index = try CopyOptionTests.raw(source, "team/multi:1.0")
+        let amd64 = try #require(
+            (index["manifests"] as? [[String: Any]])?.first {
+                ($0["platform"] as? [String: Any])?["architecture"] as? String == "amd64"
+            }?["digest"] as? String)
+        let out = try makeTemporaryDirectory("scrape-subset")
+        defer { try? FileManager.default.removeItem(at: out) }
+
+        let scraped = try Self.scrape(
+            ["--out", out.path, "--platform", "linux/amd64", "--referrers"], stdin: Self.selection(source, ["team/multi:1.0"]))
+        #expect(scraped.status == 0, "\(scraped)")
+        let record = try #require(scraped.records.first)
+        #expect(record["destDigest"] as? String == amd64 && record["referrers"] as? Int == 1, "\(record)")
+        let listed = try shell(
+            "\(toolPath("reg-ls")) storage:\(out.path) | \(toolPath("reg-tags")) | \(toolPath("reg-manifest"))")
+        #expect(listed.stdout.contains(signature), "\(listed)")
+        #expect(listed.stdout.contains(amd64), "the tag points at the platform's manifest: \(listed)")
+    }
+
     @Test("a second scrape of an overlapping selection fetches only the new blobs and leaves the old files alone")
     func incremental() async throws {
         let source = try await Self.seeded()[0]

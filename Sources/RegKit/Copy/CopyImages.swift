@@ -45,13 +45,7 @@ public struct CopyImages: RecordOperation {
     public func run(_ context: ToolContext) async {
         // One copier for the run: a blob moves once even when several records share it.
         let copier = ImageCopier(target: RegistryStore(registry: options.destination.registry, client: context.client))
-        var images = 0
-        var bytes: Int64 = 0
-        let start = ContinuousClock.now
-        func rate() -> String {
-            let seconds = max((ContinuousClock.now - start) / .seconds(1), 0.001)
-            return String(format: "%.1f MiB/s", Double(bytes) / 1_048_576 / seconds)
-        }
+        var tally = CopyTally()
         // A destination tag takes the first image of the input: records go one at a time, so
         // "first" is the input's order, not whichever record a concurrent run reached first.
         let window = options.destination.tag == nil ? context.window : 1
@@ -59,13 +53,10 @@ public struct CopyImages: RecordOperation {
             await self.copy(record, copier, context)
         } emit: { records in
             context.emit(records)
-            for record in records where record.status != nil {
-                images += 1
-                if case .int(let moved) = record[Record.Field.bytes] { bytes += moved }
-            }
-            context.diagnostics.progress("\(images) images done, \(bytes) bytes, \(rate())")
+            tally.count(records)
+            context.diagnostics.progress(tally.progress)
         }
-        context.diagnostics.verbose("\(images) images, \(bytes) bytes \(options.dryRun ? "to copy" : "copied, \(rate())")")
+        context.diagnostics.verbose("\(tally.totals) \(options.dryRun ? "to copy" : "copied, \(tally.rate)")")
     }
 
     /// The output records of one input record.
@@ -77,11 +68,7 @@ public struct CopyImages: RecordOperation {
             let registry = try record.registryAddress()
             let repo = try record.repository()
             let tag = try record.stringField(Record.Field.tag)
-            // A platform record of an expanded index stands for its whole image.
-            let digest = try (record.stringField(Record.Field.index) ?? record.stringField(Record.Field.digest)).map { text in
-                guard let digest = Digest(text) else { throw RecordFieldError.invalidDigest(text, in: record) }
-                return digest
-            }
+            let digest = try record.imageDigest()
             guard tag != nil || digest != nil else {
                 return try await everyTag(of: record, registry, repo, copier, context)
             }
@@ -124,35 +111,21 @@ public struct CopyImages: RecordOperation {
         }
         let targetRepo = destination.repo ?? options.mapping.map(repo)
         let targetTag = destination.tag ?? (destination.digest == nil ? tag : nil)
-        let source = context.store(registry)
-        let mount = registry == destination.registry
-        var outcome = try await copier.copy(
-            from: source, repo: repo, reference: digest?.description ?? tag!, to: targetRepo, tag: targetTag, known: digest,
-            platforms: options.platforms, mountFromSource: mount, dryRun: options.dryRun)
-        if options.referrers {
-            // What is attached to the source's image: a signature names the source's digest.
-            let referrers = try await ImageWalk(source: source).referrers(repo, of: outcome.sourceDigest)
-            let attached = try await copier.copyReferrers(
-                referrers, from: source, repo: repo, to: targetRepo, of: outcome.sourceDigest, mountFromSource: mount,
-                dryRun: options.dryRun)
-            outcome.add(attached)
-            outcome.referrers = attached.referrers
-        }
-        var out = record
+        let outcome = try await copier.copy(
+            from: context.store(registry), repo: repo, reference: digest?.description ?? tag!, to: targetRepo,
+            tag: targetTag, known: digest, platforms: options.platforms, referrers: options.referrers,
+            mountFromSource: registry == destination.registry, dryRun: options.dryRun)
+        let status: String
         switch outcome.status {
-        case .copied: out.status = Record.Status.copied
-        case .exists: out.status = Record.Status.exists
-        case .wouldCopy: out.status = Record.Status.wouldCopy
+        case .copied: status = Record.Status.copied
+        case .exists: status = Record.Status.exists
+        case .wouldCopy: status = Record.Status.wouldCopy
         }
-        if out.digest == nil { out.digest = outcome.sourceDigest.description }
-        if outcome.digest != outcome.sourceDigest { out[Record.Field.destDigest] = .string(outcome.digest.description) }
-        if options.referrers { out[Record.Field.referrers] = .int(Int64(outcome.referrers)) }
         let reference = targetTag.map { ":" + $0 } ?? "@" + outcome.digest.description
-        out[Record.Field.dest] = .string(destination.registry.written + "/" + targetRepo + reference)
-        out[Record.Field.bytes] = .int(outcome.bytes)
-        out[Record.Field.blobsCopied] = .int(Int64(outcome.blobsCopied))
-        out[Record.Field.blobsMounted] = .int(Int64(outcome.blobsMounted))
-        out[Record.Field.blobsSkipped] = .int(Int64(outcome.blobsSkipped))
+        var out = record
+        out.note(
+            outcome, status: status, dest: destination.registry.written + "/" + targetRepo + reference,
+            referrers: options.referrers)
         return out
     }
 }

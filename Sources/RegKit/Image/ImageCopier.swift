@@ -62,13 +62,35 @@ public final class ImageCopier: Sendable {
     ///     tag has it already, the source is not asked at all.
     ///   - platforms: copy only these platforms of an index (``ImageGraph/selecting(_:name:)``);
     ///     empty copies every one.
+    ///   - referrers: then also what is attached to the source's image, and to that in turn
+    ///     (``ImageWalk/referrers(_:of:)``, ``copyReferrers(_:from:repo:to:of:mountFromSource:dryRun:)``).
     ///   - mountFromSource: the source is the target's own store, so `repo` can lend its blobs.
     ///   - dryRun: write nothing; the outcome says what would move (blobs the target lacks).
     /// - Throws: what the walk, the source or the target throws; nothing is tagged then.
     @discardableResult
     public func copy(
         from source: any ImageSource, repo: String, reference: String, to targetRepo: String, tag: String?,
-        known: Digest? = nil, platforms: [Platform] = [], mountFromSource: Bool = false, dryRun: Bool = false
+        known: Digest? = nil, platforms: [Platform] = [], referrers: Bool = false, mountFromSource: Bool = false,
+        dryRun: Bool = false
+    ) async throws -> Outcome {
+        var outcome = try await copyImage(
+            from: source, repo: repo, reference: reference, to: targetRepo, tag: tag, known: known, platforms: platforms,
+            mountFromSource: mountFromSource, dryRun: dryRun)
+        guard referrers else { return outcome }
+        // What is attached to the source's image: a signature names the source's digest.
+        let found = try await ImageWalk(source: source).referrers(repo, of: outcome.sourceDigest)
+        let attached = try await copyReferrers(
+            found, from: source, repo: repo, to: targetRepo, of: outcome.sourceDigest, mountFromSource: mountFromSource,
+            dryRun: dryRun)
+        outcome.add(attached)
+        outcome.referrers = attached.referrers
+        return outcome
+    }
+
+    /// The image alone.
+    private func copyImage(
+        from source: any ImageSource, repo: String, reference: String, to targetRepo: String, tag: String?,
+        known: Digest?, platforms: [Platform], mountFromSource: Bool, dryRun: Bool
     ) async throws -> Outcome {
         // Copied already: the tag (or, copying by digest, the digest) is there with this digest.
         var present: Digest?
@@ -116,9 +138,10 @@ public final class ImageCopier: Sendable {
     ) async throws -> Outcome {
         var total = Outcome(status: .exists, digest: image)
         let outcomes = try await Concurrently.tryMap(referrers) { referrer in
-            try await self.copy(
+            try await self.copyImage(
                 from: source, repo: repo, reference: referrer.tag ?? referrer.descriptor.digest.description, to: targetRepo,
-                tag: referrer.tag, known: referrer.descriptor.digest, mountFromSource: mountFromSource, dryRun: dryRun)
+                tag: referrer.tag, known: referrer.descriptor.digest, platforms: [], mountFromSource: mountFromSource,
+                dryRun: dryRun)
         }
         for outcome in outcomes { total.add(outcome) }
         total.referrers = referrers.count

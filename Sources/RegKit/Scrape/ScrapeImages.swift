@@ -17,10 +17,16 @@ public struct ScrapeImages: RecordOperation {
         public var out: FolderAddress
         /// Read every image from this storage folder instead of the record's registry.
         public var fromStorage: String?
+        /// Only these platforms of an index (empty: every one).
+        public var platforms: [Platform]
+        /// Also what is attached to each image (signatures, SBOMs, attestations).
+        public var referrers: Bool
 
-        public init(out: FolderAddress, fromStorage: String? = nil) {
+        public init(out: FolderAddress, fromStorage: String? = nil, platforms: [Platform] = [], referrers: Bool = false) {
             self.out = out
             self.fromStorage = fromStorage
+            self.platforms = platforms
+            self.referrers = referrers
         }
     }
 
@@ -32,19 +38,15 @@ public struct ScrapeImages: RecordOperation {
         // One copier for the run: a blob is written once even when several records share it.
         let copier = ImageCopier(target: options.out.store())
         let source = options.fromStorage.map { StorageFolder(root: $0) as any ImageStore }
-        var images = 0
-        var bytes: Int64 = 0
+        var tally = CopyTally()
         await OrderedStream.run(context.input.records(), window: context.window) { record in
             await self.scrape(record, from: source, copier, context)
         } emit: { records in
             context.emit(records)
-            for record in records where record.status != nil {
-                images += 1
-                if case .int(let written) = record[Record.Field.bytes] { bytes += written }
-            }
-            context.diagnostics.progress("\(images) images, \(bytes) bytes")
+            tally.count(records)
+            context.diagnostics.progress(tally.progress)
         }
-        context.diagnostics.verbose("\(images) images, \(bytes) bytes written to \(options.out)")
+        context.diagnostics.verbose("\(tally.totals) written to \(options.out), \(tally.rate)")
     }
 
     /// The output records of one input record.
@@ -56,11 +58,7 @@ public struct ScrapeImages: RecordOperation {
             let store = try source ?? context.store(try record.registryAddress())
             let repo = try record.repository()
             let tag = try record.stringField(Record.Field.tag)
-            // A platform record of an expanded index stands for its whole image.
-            let digest = try (record.stringField(Record.Field.index) ?? record.stringField(Record.Field.digest)).map { text in
-                guard let digest = Digest(text) else { throw RecordFieldError.invalidDigest(text, in: record) }
-                return digest
-            }
+            let digest = try record.imageDigest()
             try checkNames(record, repo: repo, tags: tag.map { [$0] } ?? [])
             guard let reference = digest?.description ?? tag else {
                 var tags: [String] = []
@@ -96,15 +94,13 @@ public struct ScrapeImages: RecordOperation {
         _ record: Record, _ store: any ImageStore, _ repo: String, reference: String, tag: String?, known: Digest?,
         _ copier: ImageCopier
     ) async throws -> Record {
-        let outcome = try await copier.copy(from: store, repo: repo, reference: reference, to: repo, tag: tag, known: known)
+        let outcome = try await copier.copy(
+            from: store, repo: repo, reference: reference, to: repo, tag: tag, known: known, platforms: options.platforms,
+            referrers: options.referrers)
         var out = record
-        out.status = outcome.status == .exists ? Record.Status.exists : Record.Status.scraped
-        if out.digest == nil { out.digest = outcome.digest.description }
-        out[Record.Field.dest] = .string(options.out.description)
-        out[Record.Field.bytes] = .int(outcome.bytes)
-        out[Record.Field.blobsCopied] = .int(Int64(outcome.blobsCopied))
-        out[Record.Field.blobsMounted] = .int(Int64(outcome.blobsMounted))
-        out[Record.Field.blobsSkipped] = .int(Int64(outcome.blobsSkipped))
+        out.note(
+            outcome, status: outcome.status == .exists ? Record.Status.exists : Record.Status.scraped,
+            dest: options.out.description, referrers: options.referrers)
         return out
     }
 }
