@@ -144,6 +144,12 @@ struct CopyOptionTests {
             #expect(try CopyTests.digest(b, "team/signed:\(tag)") == CopyTests.digest(a, "team/signed:\(tag)"), "\(tag)")
         }
         #expect(try CopyTests.digest(b, "team/signed@\(sbom.digest)") == sbom.digest)
+        let out = try makeTemporaryDirectory("referrers")
+        defer { try? FileManager.default.removeItem(at: out) }
+        for ref in ["team/signed@\(sbom.digest)", "team/signed:sha256-\(hex)", "team/signed:sha256-\(hex).sig"] {
+            let pulled = try skopeo(["copy", "--all"] + b.skopeoSourceArgs + [b.dockerReference(ref), "oci:\(out.path):x"])
+            #expect(pulled.status == 0, "skopeo pulls \(ref) out: \(pulled.stderr)")
+        }
 
         let again = try reg("reg-copy", ["--referrers", "\(a.registry)/team/signed:1.0", "\(b.registry)/team/signed:1.0"])
         #expect(again.records.first?["status"] as? String == "exists", "\(again.stdout)")

@@ -69,9 +69,11 @@ struct CopyTests {
         // skopeo reads every manifest and blob back, checking each digest.
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("reg-copy-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
-        let pulled = try skopeo(
-            ["copy", "--all"] + b.skopeoSourceArgs + [b.dockerReference("team/multi:1.0"), "oci:\(out.path):x"])
-        #expect(pulled.status == 0, "\(pulled.stderr)")
+        for record in records {
+            let ref = "\(record["repo"]!):\(record["tag"]!)"
+            let pulled = try skopeo(["copy", "--all"] + b.skopeoSourceArgs + [b.dockerReference(ref), "oci:\(out.path):\(ref)"])
+            #expect(pulled.status == 0, "\(ref): \(pulled.stderr)")
+        }
 
         let second = try shell(
             "\(toolPath("reg-ls")) \(a.registry) | \(toolPath("reg-tags")) | \(toolPath("reg-copy")) \(b.registry)")
