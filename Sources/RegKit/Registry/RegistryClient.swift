@@ -259,12 +259,7 @@ public final class RegistryClient: Sendable {
         var requested: Set<String> = []
         var seen: Set<String> = []
         while let current = url {
-            guard requested.insert(current).inserted else {
-                // A link back to a page already read: following it would loop, and stopping would
-                // pass the pages not read yet for the end of the list.
-                throw RegistryError.unexpected(
-                    what: what, status: 200, message: "the next page link leads back to a page already read: \(current)")
-            }
+            try RegistryClient.firstVisit(current, &requested, what: what)
             let response = try await send(HTTPRequest(.get, current), to: registry, scope: scope, what: what)
             if response.status == 400, seen.isEmpty, let smaller = sizes.popFirst() {
                 // Some registries refuse a large `n` (quay above 100): ask again with less, then with none.
@@ -282,12 +277,7 @@ public final class RegistryClient: Sendable {
             let listed = entries(page)
             let fresh = listed.filter { seen.insert($0).inserted }
             if !fresh.isEmpty { try await each(fresh) }
-            if let next = LinkHeader.next(response.headerValues("Link"), requestURL: current) {
-                guard RegistryClient.isOwn(next, of: registry) else {
-                    // Credentials belong to the registry: never follow a page link elsewhere.
-                    throw RegistryError.unexpected(
-                        what: what, status: response.status, message: "next page link leads to another host: \(next)")
-                }
+            if let next = try RegistryClient.nextPage(response, of: current, registry: registry, what: what) {
                 url = next
             } else if fresh.isEmpty && !listed.isEmpty {
                 // The same page again: a registry that ignores `last`. It was the whole list only
@@ -305,6 +295,26 @@ public final class RegistryClient: Sendable {
                 url = Paging.continuation(base, entries: listed, pageSize: pageSize)
             }
         }
+    }
+
+    /// Refuses a page already read: a link back to one would loop, and stopping would pass the
+    /// pages not read yet for the end of the list.
+    static func firstVisit(_ url: String, _ requested: inout Set<String>, what: String) throws {
+        guard requested.insert(url).inserted else {
+            throw RegistryError.unexpected(
+                what: what, status: 200, message: "the next page link leads back to a page already read: \(url)")
+        }
+    }
+
+    /// The page `response` links to as `next`, on the registry's own host: credentials belong
+    /// to the registry, so a page link elsewhere is an error, never followed.
+    static func nextPage(_ response: HTTPResponse, of url: String, registry: RegistryAddress, what: String) throws -> String? {
+        guard let next = LinkHeader.next(response.headerValues("Link"), requestURL: url) else { return nil }
+        guard isOwn(next, of: registry) else {
+            throw RegistryError.unexpected(
+                what: what, status: response.status, message: "next page link leads to another host: \(next)")
+        }
+        return next
     }
 
     /// How many entries the page at `url` holds.
@@ -423,7 +433,8 @@ public final class RegistryClient: Sendable {
         var url: String? = registry.baseURL + "/v2/\(repo)/referrers/\(subject)"
         var found: [Descriptor] = []
         var requested: Set<String> = []
-        while let current = url, requested.insert(current).inserted {
+        while let current = url {
+            try RegistryClient.firstVisit(current, &requested, what: what)
             let request = HTTPRequest(.get, current, headers: [("Accept", MediaType.ociIndex)])
             let response = try await expect(request, to: registry, scope: .pull(repo), what: what, allowing: [404, 405])
             guard response.isSuccess else { return nil }
@@ -431,11 +442,7 @@ public final class RegistryClient: Sendable {
                 throw RegistryError.unexpected(what: what, status: response.status, message: "answer is not an OCI index")
             }
             found += listed
-            url = LinkHeader.next(response.headerValues("Link"), requestURL: current)
-            if let next = url, !RegistryClient.isOwn(next, of: registry) {
-                throw RegistryError.unexpected(
-                    what: what, status: response.status, message: "next page link leads to another host: \(next)")
-            }
+            url = try RegistryClient.nextPage(response, of: current, registry: registry, what: what)
         }
         return found
     }

@@ -49,6 +49,15 @@ struct ReferrersAPITests {
         }
     }
 
+    @Test("a next page that links back to a page already read is an error, not a list cut short")
+    func loopingPage() async throws {
+        let server = try Self.server(nextPage: "/v2/app/referrers/\(Self.subject)")
+        defer { server.stop() }
+        await #expect(throws: RegistryError.self) {
+            try await Self.client().referrers(try RegistryAddress(server.origin), repo: "app", subject: Self.subject)
+        }
+    }
+
     @Test("a target with the API indexes referrers itself: no fallback index is written")
     func targetWithAPI() async throws {
         let server = try Self.server()
