@@ -165,14 +165,23 @@ struct BlobPipeTests {
         return (server, stored)
     }
 
-    static func copy(_ content: [UInt8], from source: ScriptedServer, to target: ScriptedServer) async throws -> BlobWrite {
+    /// Pipes `content` from `source`'s repository `a` into `target`'s `b`; returns what was
+    /// written, and the last body the upload read (a ``BlobPipe``).
+    @discardableResult
+    static func copy(_ content: [UInt8], from source: ScriptedServer, to target: ScriptedServer) async throws -> (
+        BlobWrite, body: any BodySource
+    ) {
         let client = Self.client()
         let from = RegistryStore(registry: try RegistryAddress(source.origin), client: client)
         let to = RegistryStore(registry: try RegistryAddress(target.origin), client: client)
         let descriptor = Descriptor(mediaType: MediaType.ociLayerGzip, digest: Digest(of: content), size: Int64(content.count))
-        return try await to.writeBlob("b", descriptor: descriptor, mountFrom: nil) {
-            try await from.blobBody("a", descriptor: descriptor)
+        let last = Mutex<(any BodySource)?>(nil)
+        let written = try await to.writeBlob("b", descriptor: descriptor, mountFrom: nil) {
+            let body = try await from.blobBody("a", descriptor: descriptor)
+            last.withLock { $0 = body }
+            return body
         }
+        return (written, try #require(last.withLock { $0 }))
     }
 
     @Test("a blob piped from one registry to another arrives whole, with memory bounded by the pipe")
@@ -184,12 +193,7 @@ struct BlobPipeTests {
             source.stop()
             target.stop()
         }
-        let client = Self.client()
-        let from = RegistryStore(registry: try RegistryAddress(source.origin), client: client)
-        let descriptor = Descriptor(mediaType: MediaType.ociLayerGzip, digest: Digest(of: content), size: Int64(content.count))
-        let body = try await from.blobBody("a", descriptor: descriptor)
-        let to = RegistryStore(registry: try RegistryAddress(target.origin), client: client)
-        let written = try await to.writeBlob("b", descriptor: descriptor, mountFrom: nil) { body }
+        let (written, body) = try await Self.copy(content, from: source, to: target)
         #expect(written == .written(Int64(content.count)))
         #expect(stored.digests == [Digest(of: content)])
         let peak = try #require(body as? BlobPipe).peakBuffered
@@ -206,7 +210,7 @@ struct BlobPipeTests {
                 source.stop()
                 target.stop()
             }
-            let written = try await Self.copy(content, from: source, to: target)
+            let (written, _) = try await Self.copy(content, from: source, to: target)
             #expect(written == .written(Int64(content.count)))
             #expect(stored.digests == [Digest(of: content)])
             let gets = source.requests
@@ -225,7 +229,7 @@ struct BlobPipeTests {
             source.stop()
             target.stop()
         }
-        let written = try await Self.copy(content, from: source, to: target)
+        let (written, _) = try await Self.copy(content, from: source, to: target)
         #expect(written == .written(Int64(content.count)))
         #expect(stored.digests == [Digest(of: content)])
         #expect(target.requests.filter { $0.method == "POST" }.count == 2)
@@ -245,6 +249,7 @@ struct BlobPipeTests {
         await #expect(throws: RegistryError.self) { try await Self.copy(content, from: source, to: target) }
         #expect(stored.digests.isEmpty)
     }
+
     @Test("a body too large for the target (413) goes again in PATCH chunks, smaller until they pass")
     func chunkedFallback() async throws {
         let content = Self.content(3 << 20)
@@ -280,7 +285,7 @@ struct BlobPipeTests {
             source.stop()
             target.stop()
         }
-        let written = try await Self.copy(content, from: source, to: target)
+        let (written, _) = try await Self.copy(content, from: source, to: target)
         #expect(written == .written(Int64(content.count)))
         #expect(stored.digests == [Digest(of: content)])
         let patches = target.requests.filter { $0.method == "PATCH" }
