@@ -47,7 +47,10 @@ public actor HostSlots {
 
     /// Sleeps `seconds` (a pause before another try) without the slots the current task
     /// holds: they go back for the pause and are taken again, all at once, after it. A
-    /// restarted pipe or a resumed download then does not keep other transfers waiting.
+    /// restarted pipe or a resumed download then does not keep other transfers waiting. While a
+    /// pipe's download pauses to resume, its upload stays open but moves nothing (curl has it
+    /// paused for want of bytes): for that pause the host may see one more open request than
+    /// `--jobs`, none of them sending.
     public static func pause(seconds: Double) async throws {
         let mine = Array(holding)
         guard !mine.isEmpty else { return try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) }
