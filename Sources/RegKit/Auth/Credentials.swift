@@ -264,31 +264,23 @@ struct CredentialHelper {
         ignoreBrokenPipeSignal()
         let helper = Executable.name("docker-credential-" + name)
         let seconds = timeout
-        return try await withThrowingTaskGroup(of: (succeeded: Bool, output: Data)?.self) { group in
-            group.addTask {
-                var options = PlatformOptions()
-                // A process group of its own, so that the kill takes whatever the helper started
-                // too (a shell script's `sleep` would otherwise hold its output open).
-                options.processGroupID = 0
-                options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1))]
-                let result = try await Subprocess.run(
-                    helper, arguments: ["get"], platformOptions: options, input: .inputWriter,
-                    output: .data(limit: 1 << 20), error: .discarded
-                ) { execution in
-                    // Written here rather than as `input: .string(...)`: swift-subprocess 1.0.2 traps
-                    // on that path when the write fails (a helper that exits without reading). The
-                    // failed write is no error of its own: the helper's exit status tells.
-                    _ = try? await execution.standardInputWriter.write(input)
-                }
-                return (result.terminationStatus.isSuccess, result.standardOutput)
+        // Cancelling the run at the time limit tears the helper down.
+        return try await withinTimeLimit(seconds: Double(seconds)) {
+            var options = PlatformOptions()
+            // A process group of its own, so that the kill takes whatever the helper started
+            // too (a shell script's `sleep` would otherwise hold its output open).
+            options.processGroupID = 0
+            options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1))]
+            let result = try await Subprocess.run(
+                helper, arguments: ["get"], platformOptions: options, input: .inputWriter,
+                output: .data(limit: 1 << 20), error: .discarded
+            ) { execution in
+                // Written here rather than as `input: .string(...)`: swift-subprocess 1.0.2 traps
+                // on that path when the write fails (a helper that exits without reading). The
+                // failed write is no error of its own: the helper's exit status tells.
+                _ = try? await execution.standardInputWriter.write(input)
             }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            // The first to finish decides; cancelling the run tears the helper down.
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
+            return (result.terminationStatus.isSuccess, result.standardOutput)
         }
     }
 }

@@ -104,25 +104,11 @@ struct ProbeCycle: Sendable {
     static func limited<T: Sendable>(
         _ phase: ProbePhase, seconds: Int, _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: PhaseRace<T>.self) { group in
-            group.addTask { .done(try await work()) }
-            group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000)
-                return .timeUp
-            }
-            defer { group.cancelAll() }
-            switch try await group.next() {
-            case .done(let value)?: return value
-            case .timeUp?, nil: throw ProbeError.timedOut(phase, seconds: seconds)
-            }
+        guard let value = try await withinTimeLimit(seconds: Double(seconds), work) else {
+            throw ProbeError.timedOut(phase, seconds: seconds)
         }
+        return value
     }
-}
-
-/// Which of a phase's work and its time limit ended first.
-enum PhaseRace<T: Sendable>: Sendable {
-    case done(T)
-    case timeUp
 }
 
 extension Duration {
